@@ -1,0 +1,174 @@
+// Turns MovieLens ratings into the ranker's training and evaluation rows. Every row goes through writeFeatureRow,
+// the Worker's own feature builder, from profiles and item statistics that only know the past of the row's label.
+import { FEATURE_COUNT, writeFeatureRow } from "../src/ranking/features.js";
+import { buildUserProfile } from "../src/ranking/profile.js";
+import type { Random } from "../src/ranking/random.js";
+import type { CatalogueItem, LiveState, UserProfile } from "../src/ranking/types.js";
+import { meanVector } from "../src/ranking/vectors.js";
+import type { AlsModel } from "./als.js";
+import type { Movie, Rating } from "./movielens.js";
+
+/** Share of each user's ratings, oldest first, used as history; the next share up to TRAIN_END is training labels. */
+export const HISTORY_END = 0.7;
+export const TRAIN_END = 0.9;
+/** Items the trainer's short-term interest vector averages over (the live state a session would hold). */
+export const SHORT_TERM_ITEMS = 10;
+/** Catalogue date for movies without a release date. */
+const UNKNOWN_RELEASE = Date.UTC(1995, 0, 1);
+const CONTEXT = {};
+
+export interface UserSplit {
+  userId: string;
+  history: Rating[];
+  trainLabels: Rating[];
+  test: Rating[];
+  /** Every item the user ever rated, in any window: never sampled as a negative. */
+  seen: Set<string>;
+}
+
+/** Per-user temporal split. The sort is stable, so ratings sharing a timestamp keep their file order. */
+export function temporalSplit(ratings: readonly Rating[]): UserSplit[] {
+  const byUser = new Map<string, Rating[]>();
+  for (const rating of ratings) {
+    const list = byUser.get(rating.userId);
+    if (list === undefined) byUser.set(rating.userId, [rating]);
+    else list.push(rating);
+  }
+  return [...byUser].map(([userId, list]) => {
+    list.sort((a, b) => a.timestamp - b.timestamp);
+    const historyEnd = Math.floor(list.length * HISTORY_END);
+    const trainEnd = Math.floor(list.length * TRAIN_END);
+    return {
+      userId,
+      history: list.slice(0, historyEnd),
+      trainLabels: list.slice(historyEnd, trainEnd),
+      test: list.slice(trainEnd),
+      seen: new Set(list.map((rating) => rating.itemId)),
+    };
+  });
+}
+
+/** What the service would know at one point in time: catalogue statistics, profiles and live state per user. */
+export interface Snapshot {
+  catalogue: Map<string, CatalogueItem>;
+  profiles: Map<string, UserProfile>;
+  live: Map<string, LiveState>;
+}
+
+/**
+ * A snapshot from the given known ratings per user (time-ordered) and collaborative factors fitted on exactly
+ * those ratings. Items nobody rated yet get no factors and count as cold.
+ */
+export function buildSnapshot(
+  movies: readonly Movie[], contentVectors: ReadonlyMap<string, Float32Array>, known: ReadonlyMap<string, readonly Rating[]>,
+  als: AlsModel,
+): Snapshot {
+  const stats = new Map<string, { count: number; sum: number }>();
+  for (const ratings of known.values()) {
+    for (const { itemId, rating } of ratings) {
+      const entry = stats.get(itemId) ?? { count: 0, sum: 0 };
+      entry.count++;
+      entry.sum += rating;
+      stats.set(itemId, entry);
+    }
+  }
+  const catalogue = new Map<string, CatalogueItem>(movies.map((movie) => {
+    const entry = stats.get(movie.itemId);
+    return [movie.itemId, {
+      itemId: movie.itemId,
+      title: movie.title,
+      tags: movie.genres,
+      contentVector: contentVectors.get(movie.itemId) ?? null,
+      collabVector: als.items.get(movie.itemId) ?? null,
+      ratingCount: entry?.count ?? 0,
+      ratingMean: entry === undefined ? 0 : entry.sum / entry.count,
+      createdAt: movie.releaseDate ?? UNKNOWN_RELEASE,
+      active: true,
+    }];
+  }));
+  const profiles = new Map<string, UserProfile>();
+  const live = new Map<string, LiveState>();
+  for (const [userId, ratings] of known) {
+    profiles.set(userId, buildUserProfile(userId, ratings, catalogue, als.users.get(userId) ?? null));
+    const recent = ratings.slice(-SHORT_TERM_ITEMS)
+      .map(({ itemId }) => catalogue.get(itemId)?.contentVector ?? null)
+      .filter((vector): vector is Float32Array => vector !== null);
+    live.set(userId, { shortTermVector: meanVector(recent) });
+  }
+  return { catalogue, profiles, live };
+}
+
+/** `count` item ids the user never rated, drawn uniformly; distinct when asked (rejection sampling). */
+export function sampleUnseen(itemIds: readonly string[], seen: ReadonlySet<string>, count: number, random: Random, distinct: boolean): string[] {
+  const out: string[] = [];
+  const taken = new Set<string>();
+  while (out.length < count) {
+    const itemId = itemIds[Math.floor(random() * itemIds.length)]!;
+    if (seen.has(itemId) || (distinct && taken.has(itemId))) continue;
+    taken.add(itemId);
+    out.push(itemId);
+  }
+  return out;
+}
+
+export interface LabelledRows { features: Float32Array; labels: Float32Array; rows: number }
+
+function writeRow(out: Float32Array, row: number, snapshot: Snapshot, userId: string, itemId: string, now: number): void {
+  const profile = snapshot.profiles.get(userId);
+  const live = snapshot.live.get(userId);
+  const item = snapshot.catalogue.get(itemId);
+  if (profile === undefined || live === undefined || item === undefined) throw new Error(`no snapshot data for user ${userId} / item ${itemId}`);
+  writeFeatureRow(out, row * FEATURE_COUNT, profile, live, item, CONTEXT, now);
+}
+
+/**
+ * Implicit-feedback rows: every rating in the chosen window is a positive (the interaction happened), each with
+ * `negatives` items the user never rated as label-0 rows, all featurised at the positive's timestamp.
+ */
+export function pointwiseRows(
+  snapshot: Snapshot, splits: readonly UserSplit[], window: (split: UserSplit) => readonly Rating[],
+  negatives: number, random: Random,
+): LabelledRows {
+  const itemIds = [...snapshot.catalogue.keys()];
+  const positives = splits.reduce((sum, split) => sum + window(split).length, 0);
+  const rows = positives * (1 + negatives);
+  const features = new Float32Array(rows * FEATURE_COUNT);
+  const labels = new Float32Array(rows);
+  let row = 0;
+  for (const split of splits) {
+    for (const positive of window(split)) {
+      labels[row] = 1;
+      writeRow(features, row++, snapshot, split.userId, positive.itemId, positive.timestamp);
+      for (const itemId of sampleUnseen(itemIds, split.seen, negatives, random, false)) {
+        writeRow(features, row++, snapshot, split.userId, itemId, positive.timestamp);
+      }
+    }
+  }
+  return { features, labels, rows };
+}
+
+export interface RankingGroups {
+  features: Float32Array;
+  rows: number;
+  /** One group per user: rows [start, start + count), the held-out item first. */
+  groups: { userId: string; start: number; count: number }[];
+}
+
+/** Leave-last-out ranking rows: each user's last rating against the candidates `candidatesFor` picks. */
+export function rankingRows(
+  snapshot: Snapshot, splits: readonly UserSplit[], candidatesFor: (split: UserSplit) => readonly string[],
+): RankingGroups {
+  const plan = splits.flatMap((split) => {
+    const target = split.test.at(-1);
+    return target === undefined ? [] : [{ split, target, items: [target.itemId, ...candidatesFor(split)] }];
+  });
+  const rows = plan.reduce((sum, { items }) => sum + items.length, 0);
+  const features = new Float32Array(rows * FEATURE_COUNT);
+  const groups: RankingGroups["groups"] = [];
+  let row = 0;
+  for (const { split, target, items } of plan) {
+    groups.push({ userId: split.userId, start: row, count: items.length });
+    for (const itemId of items) writeRow(features, row++, snapshot, split.userId, itemId, target.timestamp);
+  }
+  return { features, rows, groups };
+}

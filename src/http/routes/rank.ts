@@ -1,0 +1,28 @@
+import { fnv1a32 } from "../../ranking/hash.js";
+import { GreedyPolicy } from "../../ranking/policies/greedy.js";
+import { seededRandom } from "../../ranking/random.js";
+import { rankForUser, type Variant } from "../../service/rank-service.js";
+import { ApiError } from "../errors.js";
+import { defineRoute } from "../route-spec.js";
+import { RankRequest, RankResponse } from "../schemas.js";
+import { bindings } from "./deps.js";
+
+const CONTROL: Variant = { name: "control", policy: new GreedyPolicy() };
+
+export const rankRoutes = [
+  defineRoute({
+    method: "post", path: "/v1/rank", scope: "serve",
+    summary: "Rank the given candidates for a user, or recommend k items from the catalogue",
+    request: RankRequest, response: RankResponse, errors: [422],
+    handler: async (c, body) => {
+      if (body.candidates !== undefined && body.k > body.candidates.length) {
+        throw new ApiError("UNPROCESSABLE", `k: ${body.k} is more than the ${body.candidates.length} candidates given`);
+      }
+      const requestId = c.get("requestId");
+      // Seeded by the request id, so any logged decision can be replayed exactly.
+      const random = seededRandom(fnv1a32(requestId));
+      const output = await rankForUser({ ...bindings(c), random, requestId }, body, CONTROL);
+      return c.json(output);
+    },
+  }),
+];

@@ -1,0 +1,57 @@
+// Which scorer answers: the live model in the D1 registry, loaded once per isolate (creating an ORT session costs
+// milliseconds and the first one in an isolate hundreds, so it must not happen per request), reloaded only when
+// the live version changes. A model that fails its checks is refused, the reason logged, and the documented
+// fallback scorer answers with "fallback": true.
+import bundledBytes from "../../models/ranker.onnx";
+import bundledManifest from "../../models/ranker.manifest.json";
+import type { ModelManifest } from "../ranking/manifest.js";
+import { FallbackScorer } from "../ranking/scorer/fallback-scorer.js";
+import type { Scorer } from "../ranking/scorer/scorer.js";
+import { decodeBase64, encodeBase64 } from "../ranking/vectors.js";
+import type { Database } from "../storage/d1/database.js";
+import { findModel, hasAnyModel, promoteModel, storeModel } from "../storage/d1/model-repository.js";
+import { loadModel } from "./model-loader.js";
+
+export const BUNDLED_MANIFEST = bundledManifest as ModelManifest;
+const fallbackScorer = new FallbackScorer();
+
+let loaded: { key: string; scorer: Promise<Scorer> } | null = null;
+let lastRefusal: { version: string; reason: string } | null = null;
+
+export function modelRefusal(): { version: string; reason: string } | null {
+  return lastRefusal;
+}
+
+let registryChecked = false;
+
+/** Registers the model shipped in models/ as live when the registry is empty (a fresh database); checked once per
+ * isolate. */
+export async function ensureBundledModel(db: Database, now: number): Promise<void> {
+  if (registryChecked) return;
+  if (!(await hasAnyModel(db))) {
+    await storeModel(db, BUNDLED_MANIFEST, encodeBase64(new Uint8Array(bundledBytes)), now);
+    await promoteModel(db, BUNDLED_MANIFEST.version, now);
+  }
+  registryChecked = true;
+}
+
+export async function scorerFor(db: Database, live: { version: string; sha256: string } | undefined): Promise<Scorer> {
+  if (live === undefined) return fallbackScorer;
+  const key = `${live.version}:${live.sha256}`;
+  if (loaded?.key !== key) loaded = { key, scorer: loadLive(db, live.version) };
+  return loaded.scorer;
+}
+
+async function loadLive(db: Database, version: string): Promise<Scorer> {
+  const row = await findModel(db, version);
+  const result = row === undefined
+    ? { ok: false as const, reason: "the registry row disappeared" }
+    : await loadModel(decodeBase64(row.bytes), row.manifest);
+  if (result.ok) {
+    lastRefusal = null;
+    return result.scorer;
+  }
+  lastRefusal = { version, reason: result.reason };
+  console.error(`serendip: model ${version} refused, serving the fallback scorer: ${result.reason}`);
+  return fallbackScorer;
+}

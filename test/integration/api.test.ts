@@ -1,0 +1,209 @@
+// The serving path end to end inside workerd: real D1, the real user Durable Object and the real int8 ONNX model
+// run by onnxruntime-web.
+import { env, runInDurableObject } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import bundledBytes from "../../models/ranker.onnx";
+import { BUNDLED_MANIFEST } from "../../src/model/model-provider.js";
+import { loadModel } from "../../src/model/model-loader.js";
+import { buildFeatureMatrix } from "../../src/ranking/features.js";
+import { coldItem } from "../../src/ranking/types.js";
+import { currentCatalogueVersion, loadCatalogue } from "../../src/storage/d1/catalogue-repository.js";
+import { database } from "../../src/storage/d1/database.js";
+import { findUser, toUserProfile } from "../../src/storage/d1/user-repository.js";
+import type { UserStateObject } from "../../src/storage/durable/user-state-object.js";
+import { fixtureItems, fixtureUser } from "../fixtures/catalogue.js";
+import { ADMIN_KEY, call } from "./http.js";
+
+const items = fixtureItems(40);
+const userState = env.USER_STATE as unknown as DurableObjectNamespace<UserStateObject>;
+
+async function rows(sql: string, ...params: unknown[]): Promise<Record<string, unknown>[]> {
+  return (await env.DB.prepare(sql).bind(...params).all()).results;
+}
+
+beforeAll(async () => {
+  items[3]!.active = false;
+  expect((await call("PUT", "/v1/items", { key: ADMIN_KEY, body: { items } })).json).toEqual({ upserted: 40 });
+  expect((await call("PUT", "/v1/users", { key: ADMIN_KEY, body: { users: [fixtureUser("u-1")] } })).json).toEqual({ upserted: 1 });
+});
+
+describe("GET /healthz", () => {
+  it("reports the live bundled model and the active items", async () => {
+    const { status, json } = await call("GET", "/healthz", { key: null });
+    expect(status).toBe(200);
+    expect(json).toEqual({ status: "ok", modelVersion: BUNDLED_MANIFEST.version, items: 39 });
+  });
+});
+
+describe("POST /v1/rank", () => {
+  it("ranks given candidates with the ONNX model and logs the decision with its propensities", async () => {
+    const candidates = ["item-1", "item-2", "item-3", "item-4", "item-5", "item-6", "brand-new-item", "item-7"];
+    const { status, json } = await call("POST", "/v1/rank", {
+      body: { userId: "u-1", candidates, k: 5, context: { hour: 21, device: "mobile" }, exclude: ["item-2"] },
+    });
+    expect(status).toBe(200);
+    expect(json).toMatchObject({ userId: "u-1", variant: "control", policy: "greedy", modelVersion: BUNDLED_MANIFEST.version, fallback: false });
+    expect(json.requestId).toMatch(/^r_/);
+    expect(json.items).toHaveLength(5);
+    const ids = json.items.map((item: { itemId: string }) => item.itemId);
+    expect(new Set(ids).size).toBe(5);
+    expect(ids).not.toContain("item-2"); // excluded
+    expect(ids).not.toContain("item-3"); // inactive
+    json.items.forEach((item: { rank: number; score: number; propensity: number; explore: boolean; reason: string }, i: number) => {
+      expect(item).toMatchObject({ rank: i + 1, propensity: 1, explore: false, reason: "exploit" });
+      expect(Number.isFinite(item.score)).toBe(true);
+      if (i > 0) expect(item.score).toBeLessThanOrEqual(json.items[i - 1].score);
+    });
+
+    // The scores are the model's: recompute them from the stored profile and catalogue with the same model.
+    const db = database(env.DB);
+    const catalogue = await loadCatalogue(db, await currentCatalogueVersion(db));
+    const pool = candidates.filter((id) => id !== "item-2" && id !== "item-3").map((id) => catalogue.byId.get(id) ?? coldItem(id, 0));
+    const profile = toUserProfile("u-1", await findUser(db, "u-1"));
+    const loaded = await loadModel(new Uint8Array(bundledBytes), BUNDLED_MANIFEST);
+    if (!loaded.ok) throw new Error(loaded.reason);
+    const features = buildFeatureMatrix(profile, { shortTermVector: null }, pool, { hour: 21, device: "mobile" }, Date.now());
+    const expected = await loaded.scorer.score(features, pool.length);
+    for (const item of json.items) {
+      expect(item.score).toBeCloseTo(expected.scores[pool.findIndex((p) => p.itemId === item.itemId)]!, 4);
+    }
+
+    const decision = await rows("SELECT * FROM decisions WHERE request_id = ?", json.requestId);
+    expect(decision).toEqual([expect.objectContaining({
+      user_id: "u-1", variant: "control", policy: "greedy", model_version: BUNDLED_MANIFEST.version, fallback: 0,
+      mode: "candidates", k: 5, candidate_count: 6, context: JSON.stringify({ hour: 21, device: "mobile" }),
+    })]);
+    const logged = await rows("SELECT item_id, rank, score, propensity, explore, reason, policy, variant, model_version FROM impressions WHERE request_id = ? ORDER BY rank", json.requestId);
+    expect(logged).toEqual(json.items.map((item: { itemId: string; rank: number; score: number; propensity: number }) => ({
+      item_id: item.itemId, rank: item.rank, score: expect.closeTo(item.score, 6), propensity: item.propensity, explore: 0,
+      reason: "exploit", policy: "greedy", variant: "control", model_version: BUNDLED_MANIFEST.version,
+    })));
+  });
+
+  it("recommends k items from the catalogue, never inactive or excluded ones", async () => {
+    const { status, json } = await call("POST", "/v1/rank", { body: { userId: "u-1", k: 10, exclude: ["item-0"] } });
+    expect(status).toBe(200);
+    expect(json.fallback).toBe(false);
+    expect(json.items).toHaveLength(10);
+    const ids = json.items.map((item: { itemId: string }) => item.itemId);
+    expect(ids.every((id: string) => /^item-\d+$/.test(id) && id !== "item-3" && id !== "item-0")).toBe(true);
+    expect(await rows("SELECT mode, candidate_count FROM decisions WHERE request_id = ?", json.requestId)).toEqual([{ mode: "catalogue", candidate_count: 38 }]);
+    expect((await rows("SELECT count(*) AS n FROM impressions WHERE request_id = ?", json.requestId))[0]).toEqual({ n: 10 });
+  });
+
+  it("ranks a user the service has never seen (no profile) as a new user", async () => {
+    const { status, json } = await call("POST", "/v1/rank", { body: { userId: "stranger", k: 3 } });
+    expect(status).toBe(200);
+    expect(json.items).toHaveLength(3);
+    expect(json.fallback).toBe(false);
+  });
+
+  it("answers 422 when k exceeds the candidates given, and logs nothing", async () => {
+    const before = await rows("SELECT count(*) AS n FROM decisions");
+    const { status, json } = await call("POST", "/v1/rank", { body: { userId: "u-1", candidates: ["item-1", "item-2"], k: 3 } });
+    expect(status).toBe(422);
+    expect(json.error).toMatchObject({ code: "UNPROCESSABLE", message: expect.stringContaining("k:") });
+    expect(await rows("SELECT count(*) AS n FROM decisions")).toEqual(before);
+  });
+});
+
+describe("POST /v1/events", () => {
+  const batch = [
+    { eventId: "e-1", userId: "u-ev", itemId: "item-1", type: "click" },
+    { eventId: "e-2", userId: "u-ev", itemId: "item-2", type: "rating", value: 5, timestamp: Date.now() - 1000 },
+    { eventId: "e-3", userId: "u-ev", itemId: "never-ranked", type: "dwell", value: 40 },
+  ];
+
+  it("stores each event once and learns it once under duplicate and concurrent delivery", async () => {
+    expect((await call("POST", "/v1/events", { body: { events: batch } })).json).toEqual({ accepted: 3, duplicates: 0 });
+    expect((await call("POST", "/v1/events", { body: { events: batch } })).json).toEqual({ accepted: 0, duplicates: 3 });
+    const concurrent = [{ eventId: "e-4", userId: "u-ev", itemId: "item-4", type: "purchase" }];
+    const answers = await Promise.all([1, 2, 3].map(() => call("POST", "/v1/events", { body: { events: concurrent } })));
+    expect(answers.map((a) => a.json.accepted).sort()).toEqual([0, 0, 1]);
+
+    expect(await rows("SELECT event_id, item_id, type, value FROM events WHERE user_id = 'u-ev' ORDER BY event_id")).toEqual([
+      { event_id: "e-1", item_id: "item-1", type: "click", value: null },
+      { event_id: "e-2", item_id: "item-2", type: "rating", value: 5 },
+      { event_id: "e-3", item_id: "never-ranked", type: "dwell", value: 40 },
+      { event_id: "e-4", item_id: "item-4", type: "purchase", value: null },
+    ]);
+    const live = await runInDurableObject(userState.get(userState.idFromName("u-ev")), async (_, state) => ({
+      applied: state.storage.sql.exec("SELECT event_id FROM applied_events ORDER BY event_id").toArray().map((r) => r.event_id),
+      counts: Object.fromEntries(state.storage.sql.exec("SELECT type, n FROM event_counts").toArray().map((r) => [r.type, r.n])),
+      hasInterest: state.storage.sql.exec("SELECT vector IS NOT NULL AS v FROM interest").toArray()[0]?.v,
+    }));
+    expect(live).toEqual({ applied: ["e-1", "e-2", "e-3", "e-4"], counts: { click: 1, rating: 1, dwell: 1, purchase: 1 }, hasInterest: 1 });
+  });
+
+  it("counts an eventId repeated inside one batch once", async () => {
+    const twice = [{ eventId: "e-9", userId: "u-ev2", itemId: "item-1", type: "click" }, { eventId: "e-9", userId: "u-ev2", itemId: "item-1", type: "click" }];
+    expect((await call("POST", "/v1/events", { body: { events: twice } })).json).toEqual({ accepted: 1, duplicates: 1 });
+    expect(await rows("SELECT count(*) AS n FROM events WHERE event_id = 'e-9'")).toEqual([{ n: 1 }]);
+  });
+});
+
+describe("users", () => {
+  it("describes a user, then erases every row and key about them", async () => {
+    await call("POST", "/v1/events", { body: { events: [{ eventId: "del-1", userId: "u-del", itemId: "item-5", type: "click" }] } });
+    await call("POST", "/v1/rank", { body: { userId: "u-del", k: 2 } });
+    const before = await call("GET", "/v1/users/u-del");
+    expect(before.status).toBe(200);
+    expect(before.json).toMatchObject({
+      userId: "u-del", variant: "control", profile: null,
+      counts: { decisions: 1, impressions: 2, events: 1, liveEvents: { click: 1 } },
+      recentEvents: [{ eventId: "del-1", itemId: "item-5", type: "click" }],
+    });
+    expect(before.json.interests.shortTerm[0]).toMatchObject({ itemId: "item-5" });
+
+    expect(await call("DELETE", "/v1/users/u-del")).toMatchObject({ status: 200, json: { deleted: true } });
+    expect((await call("GET", "/v1/users/u-del")).status).toBe(404);
+    for (const table of ["decisions", "impressions", "events", "users"]) {
+      expect(await rows(`SELECT count(*) AS n FROM ${table} WHERE user_id = 'u-del'`)).toEqual([{ n: 0 }]);
+    }
+    const left = await runInDurableObject(userState.get(userState.idFromName("u-del")), async (_, state) => ({
+      applied: state.storage.sql.exec("SELECT count(*) AS n FROM applied_events").one().n,
+      recent: state.storage.sql.exec("SELECT count(*) AS n FROM recent_events").one().n,
+      interest: state.storage.sql.exec("SELECT count(*) AS n FROM interest").one().n,
+      keys: (await state.storage.list()).size,
+    }));
+    expect(left).toEqual({ applied: 0, recent: 0, interest: 0, keys: 0 });
+  });
+
+  it("answers 404 for a user the service holds nothing about", async () => {
+    const { status, json } = await call("GET", "/v1/users/nobody-here");
+    expect(status).toBe(404);
+    expect(json.error).toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("userId") });
+  });
+});
+
+describe("keys and scopes", () => {
+  it.each([
+    ["no key", null, "POST", "/v1/rank", 401],
+    ["a wrong key", "not-a-key", "POST", "/v1/rank", 401],
+    ["a serve key on an admin route", "dev-serve-key", "PUT", "/v1/items", 403],
+    ["a serve key on the model registry", "dev-serve-key", "GET", "/v1/models", 403],
+  ])("refuses %s and writes nothing", async (_, key, method, path, expected) => {
+    const before = await rows("SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM decisions) AS decisions");
+    const body = path === "/v1/items" ? { items: [{ itemId: "sneaky", title: "x" }] } : { userId: "u-1", k: 1 };
+    const { status, json } = await call(method, path, { key, body });
+    expect(status).toBe(expected);
+    expect(json.error).toMatchObject({ code: expected === 401 ? "UNAUTHORIZED" : "FORBIDDEN", requestId: expect.stringMatching(/^r_/) });
+    expect(await rows("SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM decisions) AS decisions")).toEqual(before);
+  });
+});
+
+describe("GET /v1/models and /openapi.json", () => {
+  it("lists the live bundled model with its metrics", async () => {
+    const { status, json } = await call("GET", "/v1/models", { key: ADMIN_KEY });
+    expect(status).toBe(200);
+    expect(json.live).toMatchObject({ version: BUNDLED_MANIFEST.version, sha256: BUNDLED_MANIFEST.sha256, live: true, precision: "int8", featureLayout: "features-v1" });
+    expect(json.live.metrics).toEqual(BUNDLED_MANIFEST.metrics);
+  });
+
+  it("documents every route from the validating schemas", async () => {
+    const { status, json } = await call("GET", "/openapi.json", { key: null });
+    expect(status).toBe(200);
+    expect(Object.keys(json.paths).sort()).toEqual(["/healthz", "/v1/events", "/v1/items", "/v1/models", "/v1/models/{version}/promote", "/v1/rank", "/v1/users", "/v1/users/{userId}"]);
+    expect(json.paths["/v1/rank"].post.requestBody.content["application/json"].schema.properties.k).toMatchObject({ type: "integer", minimum: 1, maximum: 100 });
+  });
+});

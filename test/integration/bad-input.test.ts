@@ -1,0 +1,103 @@
+// Bad input on every writing route: each answers 4xx in the error shape, names the field, and writes nothing.
+import { env, runInDurableObject } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { UserStateObject } from "../../src/storage/durable/user-state-object.js";
+import { fixtureItems } from "../fixtures/catalogue.js";
+import { ADMIN_KEY, call } from "./http.js";
+
+const userState = env.USER_STATE as unknown as DurableObjectNamespace<UserStateObject>;
+
+async function tableCounts(): Promise<Record<string, unknown>> {
+  return (await env.DB.prepare(`SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM users) AS users,
+    (SELECT count(*) FROM decisions) AS decisions, (SELECT count(*) FROM impressions) AS impressions,
+    (SELECT count(*) FROM events) AS events`).first())!;
+}
+
+async function liveEventCount(userId: string): Promise<number> {
+  return runInDurableObject(userState.get(userState.idFromName(userId)), async (_, state) =>
+    state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM applied_events").one().n);
+}
+
+beforeAll(async () => {
+  expect((await call("PUT", "/v1/items", { key: ADMIN_KEY, body: { items: fixtureItems(5) } })).status).toBe(200);
+});
+
+const event = { eventId: "ok-1", userId: "victim", itemId: "item-1", type: "click" };
+const longId = "x".repeat(10_000);
+const manyCandidates = Array.from({ length: 1001 }, (_, i) => `c${i}`);
+
+type Case = [name: string, path: string, body: string | object, status: number, code: string, field: string, headers?: Record<string, string>];
+
+const cases: Case[] = [
+  ["an empty body", "/v1/rank", "", 400, "MALFORMED_JSON", "body"],
+  ["malformed JSON", "/v1/rank", "{\"userId\": ", 400, "MALFORMED_JSON", "JSON"],
+  ["a JSON array", "/v1/rank", [], 400, "INVALID_REQUEST", "(body)"],
+  ["no content type", "/v1/rank", { userId: "victim" }, 415, "UNSUPPORTED_MEDIA_TYPE", "content-type", { "content-type": "" }],
+  ["text/plain", "/v1/rank", { userId: "victim" }, 415, "UNSUPPORTED_MEDIA_TYPE", "content-type", { "content-type": "text/plain" }],
+  ["a latin-1 charset", "/v1/rank", { userId: "victim" }, 415, "UNSUPPORTED_MEDIA_TYPE", "charset", { "content-type": "application/json; charset=latin1" }],
+  ["a body over 1 MiB", "/v1/rank", { userId: "victim", context: { pad: "x".repeat(1_100_000) } }, 413, "PAYLOAD_TOO_LARGE", "limit"],
+  ["NaN", "/v1/rank", "{\"userId\":\"victim\",\"k\":NaN}", 400, "MALFORMED_JSON", "JSON"],
+  ["Infinity", "/v1/rank", "{\"userId\":\"victim\",\"k\":Infinity}", 400, "MALFORMED_JSON", "JSON"],
+  ["1e308 for k", "/v1/rank", "{\"userId\":\"victim\",\"k\":1e308}", 400, "INVALID_REQUEST", "k"],
+  ["1e400 (overflows to Infinity)", "/v1/rank", "{\"userId\":\"victim\",\"context\":{\"x\":1e400}}", 400, "INVALID_REQUEST", "context.x"],
+  ["k as a string", "/v1/rank", { userId: "victim", k: "10" }, 400, "INVALID_REQUEST", "k"],
+  ["k = 0", "/v1/rank", { userId: "victim", k: 0 }, 400, "INVALID_REQUEST", "k"],
+  ["k = 101", "/v1/rank", { userId: "victim", k: 101 }, 400, "INVALID_REQUEST", "k"],
+  ["k = 2.5", "/v1/rank", { userId: "victim", k: 2.5 }, 400, "INVALID_REQUEST", "k"],
+  ["a missing userId", "/v1/rank", { k: 3 }, 400, "INVALID_REQUEST", "userId"],
+  ["an empty userId", "/v1/rank", { userId: "" }, 400, "INVALID_REQUEST", "userId"],
+  ["a 10,000-character userId", "/v1/rank", { userId: longId }, 400, "INVALID_REQUEST", "userId"],
+  ["a control character in userId", "/v1/rank", { userId: "a\u0000b" }, 400, "INVALID_REQUEST", "userId"],
+  ["0 candidates", "/v1/rank", { userId: "victim", candidates: [] }, 400, "INVALID_REQUEST", "candidates"],
+  ["1,001 candidates", "/v1/rank", { userId: "victim", candidates: manyCandidates }, 400, "INVALID_REQUEST", "candidates"],
+  ["duplicate candidates", "/v1/rank", { userId: "victim", candidates: ["item-1", "item-1"], k: 1 }, 400, "INVALID_REQUEST", "candidates"],
+  ["an unknown field", "/v1/rank", { userId: "victim", sneaky: true }, 400, "INVALID_REQUEST", "sneaky"],
+  ["a nested context value", "/v1/rank", { userId: "victim", context: { a: { b: 1 } } }, 400, "INVALID_REQUEST", "context.a"],
+  ["deep nesting", "/v1/rank", "{\"userId\":\"victim\",\"context\":" + "[".repeat(5000) + "]".repeat(5000) + "}", 400, "INVALID_REQUEST", "context"],
+  ["no events", "/v1/events", { events: [] }, 400, "INVALID_REQUEST", "events"],
+  ["501 events", "/v1/events", { events: Array.from({ length: 501 }, (_, i) => ({ ...event, eventId: `m${i}` })) }, 400, "INVALID_REQUEST", "events"],
+  ["an unknown event type", "/v1/events", { events: [event, { ...event, eventId: "bad", type: "like" }] }, 400, "INVALID_REQUEST", "events[1].type"],
+  ["a rating of 6", "/v1/events", { events: [event, { ...event, eventId: "r6", type: "rating", value: 6 }] }, 400, "INVALID_REQUEST", "events[1].value"],
+  ["a negative dwell", "/v1/events", { events: [{ ...event, eventId: "d", type: "dwell", value: -1 }] }, 400, "INVALID_REQUEST", "events[0].value"],
+  ["a timestamp 2 days ahead", "/v1/events", { events: [event, { ...event, eventId: "fut", timestamp: Date.now() + 2 * 86_400_000 }] }, 400, "INVALID_REQUEST", "events[1].timestamp"],
+  ["a negative timestamp", "/v1/events", { events: [{ ...event, timestamp: -5 }] }, 400, "INVALID_REQUEST", "events[0].timestamp"],
+  ["a timestamp as a string", "/v1/events", { events: [{ ...event, timestamp: "1764800000000" }] }, 400, "INVALID_REQUEST", "events[0].timestamp"],
+  ["an event without eventId", "/v1/events", { events: [{ userId: "victim", itemId: "item-1", type: "click" }] }, 400, "INVALID_REQUEST", "events[0].eventId"],
+  ["an item vector of the wrong dimension", "/v1/items", { items: [{ itemId: "bad-vector", title: "x", vector: [1, 2, 3] }] }, 400, "INVALID_REQUEST", "items[0].vector"],
+  ["an item without title", "/v1/items", { items: [{ itemId: "no-title" }] }, 400, "INVALID_REQUEST", "items[0].title"],
+  ["a repeated itemId", "/v1/items", { items: [{ itemId: "twice", title: "a" }, { itemId: "twice", title: "b" }] }, 400, "INVALID_REQUEST", "items"],
+];
+
+describe("bad input", () => {
+  it.each(cases)("%s → %i %s, nothing written", async (_, path, body, status, code, field, headers) => {
+    const before = await tableCounts();
+    const liveBefore = await liveEventCount("victim");
+    const key = path === "/v1/items" ? ADMIN_KEY : undefined;
+    const response = await call(path === "/v1/items" ? "PUT" : "POST", path, {
+      ...(key ? { key } : {}),
+      ...(typeof body === "string" ? { rawBody: body, headers: { "content-type": "application/json", ...headers } } : { body, headers: headers ?? {} }),
+    });
+    expect(response.status).toBe(status);
+    expect(response.json).toEqual({ error: expect.objectContaining({ code, message: expect.stringContaining(field), requestId: expect.stringMatching(/^r_/) }) });
+    expect(await tableCounts()).toEqual(before);
+    expect(await liveEventCount("victim")).toBe(liveBefore);
+  });
+
+  it("lists every invalid event with its index and field, and stores none of the batch", async () => {
+    const response = await call("POST", "/v1/events", {
+      body: { events: [event, { ...event, eventId: "x1", type: "nope" }, { ...event, eventId: "x2", type: "rating", value: 9 }] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.json.error.details).toEqual([
+      { index: 1, field: "events[1].type", message: expect.any(String) },
+      { index: 2, field: "events[2].value", message: "a rating needs value in 0..5" },
+    ]);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM events WHERE event_id = 'ok-1'").first()).toEqual({ n: 0 });
+  });
+
+  it("answers unknown routes and bad path ids in the error shape", async () => {
+    expect(await call("GET", "/v1/nothing")).toMatchObject({ status: 404, json: { error: { code: "NOT_FOUND" } } });
+    const tooLong = await call("GET", `/v1/users/${longId}`);
+    expect(tooLong).toMatchObject({ status: 400, json: { error: { code: "INVALID_REQUEST", message: expect.stringContaining("userId") } } });
+  });
+});

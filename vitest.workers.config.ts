@@ -1,0 +1,23 @@
+// Worker tests run inside workerd with the real bindings from wrangler.toml: D1 (migrations applied in the setup
+// file), the user Durable Object, the ONNX model and onnxruntime-web's wasm.
+import { readFileSync } from "node:fs";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// The documented local keys, so tests use exactly what a developer gets.
+const apiKeys = /^API_KEYS='(.*)'$/m.exec(readFileSync(".dev.vars.example", "utf8"))![1]!;
+
+export default defineConfig(async () => ({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.toml" },
+      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations"), API_KEYS: apiKeys } },
+    }),
+  ],
+  test: {
+    include: ["test/integration/**/*.test.ts"],
+    setupFiles: ["test/integration/setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+}));
