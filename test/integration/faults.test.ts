@@ -25,14 +25,12 @@ const original = new Uint8Array(bundledBytes);
 
 describe("model faults", () => {
   it.each([
-    ["truncated bytes", async () => storeModelRow("bad-truncated", original.slice(0, 100), { sha256: BUNDLED_MANIFEST.sha256 }), "sha256"],
-    ["empty bytes", async () => storeModelRow("bad-empty", new Uint8Array(0)), "empty"],
-    ["HTML instead of ONNX", async () => storeModelRow("bad-html", new TextEncoder().encode("<html><body>502 Bad Gateway</body></html>")), "onnxruntime refused"],
-    ["a different feature layout", async () => storeModelRow("bad-layout", original, { featureLayout: { version: "features-v0", names: ["a"] } }), "feature layout"],
-  ])("refuses %s, answers with the fallback scorer, and recovers on rollback", async (_, store, reason) => {
-    const version = `bad-${_.split(" ")[0]}`;
-    await store();
-    const storedVersion = (await env.DB.prepare("SELECT version FROM models WHERE version LIKE 'bad-%' ORDER BY created_at DESC LIMIT 1").first<{ version: string }>())!.version;
+    ["truncated bytes", "bad-truncated", () => original.slice(0, 100), { sha256: BUNDLED_MANIFEST.sha256 }, "sha256"],
+    ["empty bytes", "bad-empty", () => new Uint8Array(0), {}, "empty"],
+    ["HTML instead of ONNX", "bad-html", () => new TextEncoder().encode("<html><body>502 Bad Gateway</body></html>"), {}, "onnxruntime refused"],
+    ["a different feature layout", "bad-layout", () => original, { featureLayout: { version: "features-v0", names: ["a"] } }, "feature layout"],
+  ])("refuses %s, answers with the fallback scorer, and recovers on rollback", async (_, storedVersion, bytes, manifestChanges, reason) => {
+    await storeModelRow(storedVersion, bytes(), manifestChanges);
     expect((await call("POST", `/v1/models/${storedVersion}/promote`, { key: ADMIN_KEY })).json).toEqual({ live: storedVersion });
 
     const ranked = await call("POST", "/v1/rank", { body: { userId: "u-f", k: 4 } });
@@ -44,7 +42,6 @@ describe("model faults", () => {
     expect(decision).toEqual({ fallback: 1, model_version: null });
     const models = await call("GET", "/v1/models", { key: ADMIN_KEY });
     expect(models.json.refused).toEqual({ version: storedVersion, reason: expect.stringContaining(reason) });
-    expect(version).toBeTruthy();
 
     expect((await call("POST", `/v1/models/${BUNDLED_MANIFEST.version}/promote`, { key: ADMIN_KEY })).status).toBe(200);
     const recovered = await call("POST", "/v1/rank", { body: { userId: "u-f", k: 4 } });
