@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
 const apiKeys = /^API_KEYS='(.*)'$/m.exec(readFileSync(".dev.vars.example", "utf8"))![1]!;
 
 export default defineConfig(async () => ({
+  root: import.meta.dirname,
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },

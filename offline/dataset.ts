@@ -9,10 +9,10 @@ import type { AlsModel } from "./als.js";
 import type { Movie, Rating } from "./movielens.js";
 
 /** Share of each user's ratings, oldest first, used as history; the next share up to TRAIN_END is training labels. */
-export const HISTORY_END = 0.7;
-export const TRAIN_END = 0.9;
+const HISTORY_END = 0.7;
+const TRAIN_END = 0.9;
 /** Items the trainer's short-term interest vector averages over (the live state a session would hold). */
-export const SHORT_TERM_ITEMS = 10;
+const SHORT_TERM_ITEMS = 10;
 /** Catalogue date for movies without a release date. */
 const UNKNOWN_RELEASE = Date.UTC(1995, 0, 1);
 const CONTEXT = {};

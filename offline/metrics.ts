@@ -88,3 +88,14 @@ export function topKOverlap(a: ArrayLike<number>, b: ArrayLike<number>, k: numbe
   for (const index of top(a)) if (topB.has(index)) shared++;
   return shared / Math.min(k, a.length);
 }
+
+/** Mean of the paired differences a[i] - b[i] and its standard error: how sure a comparison on the same users is. */
+export function pairedDifference(a: ArrayLike<number>, b: ArrayLike<number>): { mean: number; standardError: number } {
+  const n = a.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += a[i]! - b[i]!;
+  const mean = sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (a[i]! - b[i]! - mean) ** 2;
+  return { mean, standardError: Math.sqrt(squares / (n - 1) / n) };
+}

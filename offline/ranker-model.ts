@@ -75,7 +75,11 @@ function initialLayer(inputs: number, outputs: number, random: Random, zeroRows:
   const std = Math.sqrt(2 / inputs);
   const weight = new Float32Array(inputs * outputs);
   for (let i = 0; i < inputs; i++) {
-    for (let o = 0; o < outputs; o++) weight[i * outputs + o] = zeroRows[i] === true ? 0 : gaussian(random) * std;
+    for (let o = 0; o < outputs; o++) {
+      // Drawn even for a zeroed row, so models differing only in which columns are constant start from the same point.
+      const value = gaussian(random) * std;
+      weight[i * outputs + o] = zeroRows[i] === true ? 0 : value;
+    }
   }
   return { weight, bias: new Float32Array(outputs), inputs, outputs };
 }

@@ -38,7 +38,7 @@ export class TextEncoder512 {
     const manifest = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
     const shards = manifest.weightsManifest.flatMap((group: { paths: string[] }) => group.paths).map((p: string) => readFileSync(join(dir, p)));
     const weightData = new Uint8Array(Buffer.concat(shards)).buffer;
-    const model = await loadGraphModel(tf.io.fromMemorySync({
+    const model = await loadGraphModel(tf.io.fromMemory({
       modelTopology: manifest.modelTopology,
       weightSpecs: manifest.weightsManifest.flatMap((group: { weights: tf.io.WeightsManifestEntry[] }) => group.weights),
       weightData,

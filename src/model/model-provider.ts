@@ -13,6 +13,7 @@ import { findModel, hasAnyModel, promoteModel, storeModel } from "../storage/d1/
 import { loadModel } from "./model-loader.js";
 
 export const BUNDLED_MANIFEST = bundledManifest as ModelManifest;
+export const BUNDLED_MODEL_BYTES = new Uint8Array(bundledBytes);
 const fallbackScorer = new FallbackScorer();
 
 let loaded: { key: string; scorer: Promise<Scorer> } | null = null;
@@ -29,7 +30,7 @@ let registryChecked = false;
 export async function ensureBundledModel(db: Database, now: number): Promise<void> {
   if (registryChecked) return;
   if (!(await hasAnyModel(db))) {
-    await storeModel(db, BUNDLED_MANIFEST, encodeBase64(new Uint8Array(bundledBytes)), now);
+    await storeModel(db, BUNDLED_MANIFEST, encodeBase64(BUNDLED_MODEL_BYTES), now);
     await promoteModel(db, BUNDLED_MANIFEST.version, now);
   }
   registryChecked = true;

@@ -1,13 +1,20 @@
 // onnxruntime-web inside workerd. workerd forbids compiling WebAssembly from bytes at run time, and ORT always
 // ends in WebAssembly.instantiate(bytes); so the .wasm is imported as a precompiled module (wrangler rule
 // CompiledWasm), ORT is handed a marker object as its "binary", and the one instantiate call carrying the marker
-// is answered with the precompiled module. Measured in shared/notes/edge-onnx.md.
+// is answered with the precompiled module. ORT copies the "binary" before instantiating, so the marker is
+// recognised by its bytes, not its identity. Measured in shared/notes/edge-onnx.md.
 import * as ort from "onnxruntime-web/wasm";
 import ortWasmModule from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import type { RunModel } from "../ranking/scorer/model-scorer.js";
 import type { ModelManifest } from "../ranking/manifest.js";
 
-const WASM_MARKER = new Uint8Array([0x00, 0x61, 0x73, 0x6d]);
+// "serendip-ort-precompiled" in ASCII: no real wasm module starts like this (they start with "\0asm").
+const WASM_MARKER = new TextEncoder().encode("serendip-ort-precompiled");
+
+function isMarker(source: unknown): boolean {
+  const bytes = source instanceof ArrayBuffer ? new Uint8Array(source) : ArrayBuffer.isView(source) ? new Uint8Array(source.buffer, source.byteOffset, source.byteLength) : null;
+  return bytes !== null && bytes.length === WASM_MARKER.length && bytes.every((b, i) => b === WASM_MARKER[i]);
+}
 let configured = false;
 
 function configureOrt(): void {
@@ -15,7 +22,7 @@ function configureOrt(): void {
   configured = true;
   const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (...args: unknown[]) => Promise<unknown>;
   (WebAssembly as { instantiate: unknown }).instantiate = async (source: unknown, imports?: WebAssembly.Imports) => {
-    if (source === WASM_MARKER) {
+    if (isMarker(source)) {
       const instance = await WebAssembly.instantiate(ortWasmModule, imports);
       return { instance, module: ortWasmModule };
     }

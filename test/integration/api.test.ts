@@ -2,8 +2,7 @@
 // run by onnxruntime-web.
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import bundledBytes from "../../models/ranker.onnx";
-import { BUNDLED_MANIFEST } from "../../src/model/model-provider.js";
+import { BUNDLED_MANIFEST, BUNDLED_MODEL_BYTES } from "../../src/model/model-provider.js";
 import { loadModel } from "../../src/model/model-loader.js";
 import { buildFeatureMatrix } from "../../src/ranking/features.js";
 import { coldItem } from "../../src/ranking/types.js";
@@ -60,7 +59,7 @@ describe("POST /v1/rank", () => {
     const catalogue = await loadCatalogue(db, await currentCatalogueVersion(db));
     const pool = candidates.filter((id) => id !== "item-2" && id !== "item-3").map((id) => catalogue.byId.get(id) ?? coldItem(id, 0));
     const profile = toUserProfile("u-1", await findUser(db, "u-1"));
-    const loaded = await loadModel(new Uint8Array(bundledBytes), BUNDLED_MANIFEST);
+    const loaded = await loadModel(BUNDLED_MODEL_BYTES, BUNDLED_MANIFEST);
     if (!loaded.ok) throw new Error(loaded.reason);
     const features = buildFeatureMatrix(profile, { shortTermVector: null }, pool, { hour: 21, device: "mobile" }, Date.now());
     const expected = await loaded.scorer.score(features, pool.length);
@@ -184,8 +183,8 @@ describe("keys and scopes", () => {
     ["a serve key on the model registry", "dev-serve-key", "GET", "/v1/models", 403],
   ])("refuses %s and writes nothing", async (_, key, method, path, expected) => {
     const before = await rows("SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM decisions) AS decisions");
-    const body = path === "/v1/items" ? { items: [{ itemId: "sneaky", title: "x" }] } : { userId: "u-1", k: 1 };
-    const { status, json } = await call(method, path, { key, body });
+    const body = path === "/v1/items" ? { items: [{ itemId: "sneaky", title: "x" }] } : method === "GET" ? undefined : { userId: "u-1", k: 1 };
+    const { status, json } = await call(method, path, { key, ...(body === undefined ? {} : { body }) });
     expect(status).toBe(expected);
     expect(json.error).toMatchObject({ code: expected === 401 ? "UNAUTHORIZED" : "FORBIDDEN", requestId: expect.stringMatching(/^r_/) });
     expect(await rows("SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM decisions) AS decisions")).toEqual(before);

@@ -2,9 +2,8 @@
 // double-fired cron slot records one snapshot.
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import bundledBytes from "../../models/ranker.onnx";
 import worker from "../../src/index.js";
-import { BUNDLED_MANIFEST } from "../../src/model/model-provider.js";
+import { BUNDLED_MANIFEST, BUNDLED_MODEL_BYTES } from "../../src/model/model-provider.js";
 import { sha256Hex } from "../../src/model/model-loader.js";
 import { encodeBase64 } from "../../src/ranking/vectors.js";
 import { fixtureItems } from "../fixtures/catalogue.js";
@@ -21,7 +20,7 @@ beforeAll(async () => {
   expect((await call("GET", "/healthz", { key: null })).json.modelVersion).toBe(BUNDLED_MANIFEST.version);
 });
 
-const original = new Uint8Array(bundledBytes);
+const original = BUNDLED_MODEL_BYTES;
 
 describe("model faults", () => {
   it.each([

@@ -70,7 +70,8 @@ describe("writeFeatureRow", () => {
   });
 
   it("encodes a missing or non-numeric context as zeros", () => {
-    for (const context of [{}, { hour: "6", device: "desktop" }]) {
+    const contexts: RequestContext[] = [{}, { hour: "6", device: "desktop" }];
+    for (const context of contexts) {
       const f = features(item, context);
       expect([f.hour_sin, f.hour_cos, f.device_mobile]).toEqual([0, 0, 0]);
     }

@@ -1,12 +1,17 @@
-import { indicesByScore, type Policy, type PolicyInput, type SlateEntry } from "./policy.js";
+import { buildSlate, POLICY_ONLY_SLATE_CONFIG } from "../slate.js";
+import type { Policy, PolicyInput, SelectionPlan, SlateEntry } from "./policy.js";
 
-/** Pure exploitation: the k best scores in order. Deterministic, so every propensity is exactly 1. */
+/** Pure exploitation: u_i = score_i, each slot takes the best free candidate. Deterministic, so every propensity
+ * is exactly 1. */
 export class GreedyPolicy implements Policy {
   readonly name = "greedy";
 
-  select({ scores, k }: PolicyInput): SlateEntry[] {
-    return indicesByScore(scores).slice(0, k).map((index) => ({
-      index, score: scores[index]!, propensity: 1, explore: false, reason: "exploit",
-    }));
+  plan({ scores }: PolicyInput): SelectionPlan {
+    const exploit = Float64Array.from(scores);
+    return { exploit, utilities: exploit, rule: { kind: "argmax" }, exploitReason: "exploit", exploreReason: "explore" };
+  }
+
+  select(input: PolicyInput): SlateEntry[] {
+    return buildSlate(this, input, POLICY_ONLY_SLATE_CONFIG);
   }
 }

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { CatalogueItem } from "../../ranking/types.js";
 import { decodeVector, encodeVector } from "../../ranking/vectors.js";
-import { chunkRows, columnCount, type Database } from "./database.js";
+import { chunkInsert, type Database } from "./database.js";
 import { catalogueVersion, items } from "./schema/index.js";
 
 export interface Catalogue {
@@ -55,8 +55,8 @@ export function itemRow(input: {
 /** Upserts items and bumps the catalogue version in one atomic batch. Service counters (impressions, clicks) are kept. */
 export async function upsertItems(db: Database, rows: readonly ItemRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const statements = chunkRows(rows, columnCount(rows[0]!)).map((chunk) =>
-    db.insert(items).values(chunk).onConflictDoUpdate({
+  const statements = chunkInsert(items, rows).map((rowsChunk) =>
+    db.insert(items).values(rowsChunk).onConflictDoUpdate({
       target: items.itemId,
       set: {
         title: sql`excluded.title`, text: sql`excluded.text`, tags: sql`excluded.tags`,

@@ -1,15 +1,15 @@
 import { eq, sql } from "drizzle-orm";
 import type { UserProfile } from "../../ranking/types.js";
 import { decodeVector } from "../../ranking/vectors.js";
-import { chunkRows, columnCount, type Database } from "./database.js";
+import { chunkInsert, type Database } from "./database.js";
 import { decisions, events, impressions, users } from "./schema/index.js";
 
 export type UserRow = typeof users.$inferInsert;
 
 export async function upsertUsers(db: Database, rows: readonly UserRow[]): Promise<void> {
   if (rows.length === 0) return;
-  const statements = chunkRows(rows, columnCount(rows[0]!)).map((chunk) =>
-    db.insert(users).values(chunk).onConflictDoUpdate({
+  const statements = chunkInsert(users, rows).map((rowsChunk) =>
+    db.insert(users).values(rowsChunk).onConflictDoUpdate({
       target: users.userId,
       set: {
         collabVector: sql`excluded.collab_vector`, contentVector: sql`excluded.content_vector`,

@@ -1,0 +1,52 @@
+// A/B split by edge configuration: the EXPERIMENTS var in wrangler.toml declares the variants; each user is
+// assigned by a stable hash of (salt, userId) to a variant by weight, so a user sees the same variant on every
+// request and in every location without any stored assignment.
+import { z } from "zod";
+import { stableHash32 } from "./hash.js";
+
+export const VariantConfig = z.strictObject({
+  name: z.string().min(1).max(64),
+  weight: z.number().positive(),
+  policy: z.string().min(1),
+  /** Policy and slate parameters, validated by the policy registry. */
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** A model version from the registry, or null for whatever model is live. */
+  modelVersion: z.string().min(1).nullable().default(null),
+});
+export type VariantConfig = z.output<typeof VariantConfig>;
+
+export const ExperimentConfig = z.strictObject({
+  name: z.string().min(1).max(64),
+  salt: z.string().min(1),
+  variants: z.array(VariantConfig).min(1)
+    .refine((variants) => new Set(variants.map((v) => v.name)).size === variants.length, "variant names must be unique"),
+});
+export type ExperimentConfig = z.output<typeof ExperimentConfig>;
+
+/** Parses the EXPERIMENTS JSON; the error says which field is wrong and why. */
+export function parseExperiment(json: string): ExperimentConfig {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`EXPERIMENTS is not valid JSON: ${(error as Error).message}`);
+  }
+  const result = ExperimentConfig.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`EXPERIMENTS.${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+/** The variant for this user: a point in [0, 1) from hash(salt, userId), placed on the cumulative weights. */
+export function assignVariant(experiment: ExperimentConfig, userId: string): VariantConfig {
+  const total = experiment.variants.reduce((sum, v) => sum + v.weight, 0);
+  const point = (stableHash32(`${experiment.salt}\u0000${userId}`) / 2 ** 32) * total;
+  let cumulative = 0;
+  for (const variant of experiment.variants) {
+    cumulative += variant.weight;
+    if (point < cumulative) return variant;
+  }
+  return experiment.variants[experiment.variants.length - 1]!;
+}
