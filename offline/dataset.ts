@@ -1,18 +1,16 @@
 // Turns MovieLens ratings into the ranker's training and evaluation rows. Every row goes through writeFeatureRow,
 // the Worker's own feature builder, from profiles and item statistics that only know the past of the row's label.
 import { FEATURE_COUNT, writeFeatureRow } from "../src/ranking/features.js";
+import { addToInterest, eventReward, type InterestState } from "../src/ranking/live-state.js";
 import { buildUserProfile } from "../src/ranking/profile.js";
 import type { Random } from "../src/ranking/random.js";
 import type { CatalogueItem, LiveState, UserProfile } from "../src/ranking/types.js";
-import { meanVector } from "../src/ranking/vectors.js";
 import type { AlsModel } from "./als.js";
 import type { Movie, Rating } from "./movielens.js";
 
 /** Share of each user's ratings, oldest first, used as history; the next share up to TRAIN_END is training labels. */
 const HISTORY_END = 0.7;
 const TRAIN_END = 0.9;
-/** Items the trainer's short-term interest vector averages over (the live state a session would hold). */
-const SHORT_TERM_ITEMS = 10;
 /** Catalogue date for movies without a release date. */
 const UNKNOWN_RELEASE = Date.UTC(1995, 0, 1);
 const CONTEXT = {};
@@ -24,6 +22,8 @@ export interface UserSplit {
   test: Rating[];
   /** Every item the user ever rated, in any window: never sampled as a negative. */
   seen: Set<string>;
+  /** All of the user's ratings, oldest first: the live events their Durable Object receives. */
+  events: Rating[];
 }
 
 /** Per-user temporal split. The sort is stable, so ratings sharing a timestamp keep their file order. */
@@ -44,15 +44,16 @@ export function temporalSplit(ratings: readonly Rating[]): UserSplit[] {
       trainLabels: list.slice(historyEnd, trainEnd),
       test: list.slice(trainEnd),
       seen: new Set(list.map((rating) => rating.itemId)),
+      events: list,
     };
   });
 }
 
-/** What the service would know at one point in time: catalogue statistics, profiles and live state per user. */
+/** What the service would know after a retrain: catalogue statistics and profiles per user. Live state is not
+ * part of it: the Durable Object keeps it current, so rows take it at their own label time (LiveReplay). */
 export interface Snapshot {
   catalogue: Map<string, CatalogueItem>;
   profiles: Map<string, UserProfile>;
-  live: Map<string, LiveState>;
 }
 
 /**
@@ -87,15 +88,32 @@ export function buildSnapshot(
     }];
   }));
   const profiles = new Map<string, UserProfile>();
-  const live = new Map<string, LiveState>();
   for (const [userId, ratings] of known) {
     profiles.set(userId, buildUserProfile(userId, ratings, catalogue, als.users.get(userId) ?? null));
-    const recent = ratings.slice(-SHORT_TERM_ITEMS)
-      .map(({ itemId }) => catalogue.get(itemId)?.contentVector ?? null)
-      .filter((vector): vector is Float32Array => vector !== null);
-    live.set(userId, { shortTermVector: meanVector(recent) });
   }
-  return { catalogue, profiles, live };
+  return { catalogue, profiles };
+}
+
+/**
+ * A user's live state as their Durable Object would hold it at a given time: every rating strictly before that
+ * time replayed as a "rating" event, oldest first, through the service's own addToInterest / eventReward (what
+ * ingest sends and what user-state-object.ts applies). Ratings at the label's own timestamp are not yet known.
+ * Queries must come in non-decreasing time order (each user's windows are), so the replay runs once per user.
+ */
+export class LiveReplay {
+  private state: InterestState = { vector: null, updatedAt: 0 };
+  private next = 0;
+
+  constructor(private readonly events: readonly Rating[], private readonly catalogue: ReadonlyMap<string, CatalogueItem>) {}
+
+  at(time: number): LiveState {
+    while (this.next < this.events.length && this.events[this.next]!.timestamp < time) {
+      const { itemId, rating, timestamp } = this.events[this.next++]!;
+      const vector = this.catalogue.get(itemId)?.contentVector;
+      if (vector) this.state = addToInterest(this.state, vector, eventReward("rating", rating), timestamp);
+    }
+    return { shortTermVector: this.state.vector };
+  }
 }
 
 /** `count` item ids the user never rated, drawn uniformly; distinct when asked (rejection sampling). */
@@ -113,11 +131,10 @@ export function sampleUnseen(itemIds: readonly string[], seen: ReadonlySet<strin
 
 export interface LabelledRows { features: Float32Array; labels: Float32Array; rows: number }
 
-function writeRow(out: Float32Array, row: number, snapshot: Snapshot, userId: string, itemId: string, now: number): void {
+function writeRow(out: Float32Array, row: number, snapshot: Snapshot, live: LiveState, userId: string, itemId: string, now: number): void {
   const profile = snapshot.profiles.get(userId);
-  const live = snapshot.live.get(userId);
   const item = snapshot.catalogue.get(itemId);
-  if (profile === undefined || live === undefined || item === undefined) throw new Error(`no snapshot data for user ${userId} / item ${itemId}`);
+  if (profile === undefined || item === undefined) throw new Error(`no snapshot data for user ${userId} / item ${itemId}`);
   writeFeatureRow(out, row * FEATURE_COUNT, profile, live, item, CONTEXT, now);
 }
 
@@ -136,11 +153,13 @@ export function pointwiseRows(
   const labels = new Float32Array(rows);
   let row = 0;
   for (const split of splits) {
+    const replay = new LiveReplay(split.events, snapshot.catalogue);
     for (const positive of window(split)) {
+      const live = replay.at(positive.timestamp);
       labels[row] = 1;
-      writeRow(features, row++, snapshot, split.userId, positive.itemId, positive.timestamp);
+      writeRow(features, row++, snapshot, live, split.userId, positive.itemId, positive.timestamp);
       for (const itemId of sampleUnseen(itemIds, split.seen, negatives, random, false)) {
-        writeRow(features, row++, snapshot, split.userId, itemId, positive.timestamp);
+        writeRow(features, row++, snapshot, live, split.userId, itemId, positive.timestamp);
       }
     }
   }
@@ -168,7 +187,8 @@ export function rankingRows(
   let row = 0;
   for (const { split, target, items } of plan) {
     groups.push({ userId: split.userId, start: row, count: items.length });
-    for (const itemId of items) writeRow(features, row++, snapshot, split.userId, itemId, target.timestamp);
+    const live = new LiveReplay(split.events, snapshot.catalogue).at(target.timestamp);
+    for (const itemId of items) writeRow(features, row++, snapshot, live, split.userId, itemId, target.timestamp);
   }
   return { features, rows, groups };
 }

@@ -2,7 +2,7 @@
 //
 // Loads MovieLens 100K into a running Serendip through its own admin API: items with their pretrained-encoder
 // content vectors (cached by text hash), collaborative factors (ALS on all ratings) and popularity, then user
-// profiles. Nothing is written to the service's storage any other way.
+// profiles, then the rating history as events. Nothing is written to the service's storage any other way.
 import { parseArgs } from "node:util";
 import { SingleBar, Presets } from "cli-progress";
 import { buildUserProfile, type ProfileItem } from "../src/ranking/profile.js";
@@ -16,7 +16,7 @@ import { ALS_OPTIONS, DEFAULT_SEED } from "./train-config.js";
 
 const FALLBACK_RELEASE = Date.UTC(1995, 0, 1);
 
-export async function ingestMovieLens(dir: string, client: ServiceClient, cacheFile: string): Promise<{ items: number; users: number }> {
+export async function ingestMovieLens(dir: string, client: ServiceClient, cacheFile: string): Promise<{ items: number; users: number; events: number }> {
   const data = readMovieLens(dir);
   console.log(`MovieLens: ${data.movies.length} movies, ${data.users.length} users, ${data.ratings.length} ratings from ${dir}`);
 
@@ -58,16 +58,32 @@ export async function ingestMovieLens(dir: string, client: ServiceClient, cacheF
     };
   });
   await upload(client, "/v1/users", "users", users, "user profiles");
-  return { items: items.length, users: users.length };
+
+  // The rating history goes in as rating events, in time order per user: each user's Durable Object then knows
+  // what they have already seen and holds the short-term interest the trainer reproduces from the same events.
+  // Event ids are derived from (user, item), so running ingest again is deduplicated, not double-counted.
+  const events = [...byUser.values()].flatMap((history) => [...history].sort((a, b) => a.timestamp - b.timestamp)).map((rating) => ({
+    eventId: `ml-${rating.userId}-${rating.itemId}`, userId: rating.userId, itemId: rating.itemId,
+    type: "rating", value: rating.rating, timestamp: rating.timestamp,
+  }));
+  await upload(client, "/v1/events", "events", events, "rating history as events", EVENT_UPLOAD_CONCURRENCY);
+  return { items: items.length, users: users.length, events: events.length };
 }
 
-async function upload(client: ServiceClient, path: string, field: string, records: readonly object[], label: string): Promise<void> {
+/** Parallel event uploads: safe because the Durable Object's interest update does not depend on delivery order. */
+const EVENT_UPLOAD_CONCURRENCY = 4;
+
+async function upload(client: ServiceClient, path: string, field: string, records: readonly object[], label: string, concurrency = 1): Promise<void> {
   const bar = new SingleBar({ format: `uploading ${label} [{bar}] {value}/{total}` }, Presets.shades_classic);
   bar.start(records.length, 0);
-  for (const batch of batchBySize(records, 500)) {
-    await callService(client, "PUT", path, { [field]: batch });
-    bar.increment(batch.length);
-  }
+  const method = path === "/v1/events" ? "POST" : "PUT";
+  const pending = batchBySize(records, 500);
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let batch = pending.shift(); batch !== undefined; batch = pending.shift()) {
+      await callService(client, method, path, { [field]: batch });
+      bar.increment(batch.length);
+    }
+  }));
   bar.stop();
 }
 
@@ -87,7 +103,7 @@ async function main(): Promise<void> {
   }
   const started = performance.now();
   const result = await ingestMovieLens(dir, { baseUrl: values.url!, key: values.key! }, values.cache!);
-  console.log(`ingested ${result.items} items and ${result.users} user profiles into ${values.url} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`ingested ${result.items} items, ${result.users} user profiles and ${result.events} rating events into ${values.url} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

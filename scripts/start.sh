@@ -19,7 +19,8 @@ echo "serendip: local D1 migrated (state in .wrangler/state)"
 
 run npx wrangler dev --port "$port" --ip 127.0.0.1 --show-interactive-dev-session=false &
 dev_pid=$!
-trap 'kill "$dev_pid" 2>/dev/null || true' EXIT INT TERM
+# wrangler starts workerd as a child of its own; stop the whole process group so nothing is left listening.
+trap 'trap - EXIT INT TERM; kill 0 2>/dev/null || true' EXIT INT TERM
 
 items="$(run node scripts/wait-for-health.mjs "http://127.0.0.1:$port")"
 if [ "$items" = "0" ]; then

@@ -66,7 +66,7 @@ export const ItemInput = z.strictObject({
   title: z.string().max(1000),
   text: z.string().max(20_000).default(""),
   tags: z.array(z.string().min(1).max(100)).max(50).default([]),
-  createdAt: z.number().int().min(0).optional().meta({ description: "epoch ms; default now" }),
+  createdAt: z.number().int().min(-8.64e15).max(8.64e15).optional().meta({ description: "epoch ms (before 1970 is negative); default now" }),
   active: z.boolean().default(true),
   vector: Vector.optional().meta({ description: "content vector of the catalogue's CONTENT_DIMENSION" }),
   collabVector: Vector.optional().meta({ description: "collaborative factors of COLLAB_DIMENSION (from offline MF)" }),

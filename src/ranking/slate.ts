@@ -300,21 +300,16 @@ class Diversity {
   }
 }
 
-/** Softmax weights exp((u_i - max u - penalty_i) / T) of the free items and their total, updated as items are
- * taken and penalties grow, so a slot costs one pass of additions rather than one exponential per item. */
+/** Softmax weights exp((u_i - max u) / T) of the request's utilities and their total over the free items, kept
+ * as items are taken, so a draw costs one pass of additions rather than one exponential per item. */
 class SoftmaxWeights {
-  private readonly base: Float64Array;
-  readonly weights: Float64Array;
-  /** The penalty each weight was computed with. */
-  private readonly penalties: Float64Array;
+  private readonly weights: Float64Array;
   private utilities: Float64Array | null = null;
-  private baseTotal = 0;
-  total = 0;
+  private allTotal = 0;
+  private freeTotal = 0;
 
   constructor(m: number, private readonly temperature: number) {
-    this.base = new Float64Array(m);
     this.weights = new Float64Array(m);
-    this.penalties = new Float64Array(m);
   }
 
   reset(utilities: Float64Array): void {
@@ -322,25 +317,43 @@ class SoftmaxWeights {
       this.utilities = utilities;
       let top = -Infinity;
       for (let i = 0; i < utilities.length; i++) top = Math.max(top, utilities[i]!);
-      this.baseTotal = 0;
-      for (let i = 0; i < utilities.length; i++) this.baseTotal += this.base[i] = Math.exp((utilities[i]! - top) / this.temperature);
+      this.allTotal = 0;
+      for (let i = 0; i < utilities.length; i++) this.allTotal += this.weights[i] = Math.exp((utilities[i]! - top) / this.temperature);
     }
-    this.weights.set(this.base);
-    this.penalties.fill(0);
-    this.total = this.baseTotal;
+    this.freeTotal = this.allTotal;
   }
 
   take(i: number): void {
-    this.total -= this.weights[i]!;
-    this.weights[i] = 0;
+    this.freeTotal -= this.weights[i]!;
   }
 
-  applyPenalty(i: number, penalty: number): void {
-    if (penalty === this.penalties[i]) return;
-    this.penalties[i] = penalty;
-    const weight = this.base[i]! * Math.exp(-penalty / this.temperature);
-    this.total += weight - this.weights[i]!;
-    this.weights[i] = weight;
+  /** A free item with probability weight_i / total. */
+  sample(taken: Uint8Array, random: Random): number {
+    return this.pick(taken, random() * this.freeTotal, null);
+  }
+
+  /** A free item with probability proportional to weight_i * exp(-penalty_i / T): by rejection from `sample`
+   * (accept with probability exp(-penalty_i / T) <= 1, which leaves exactly that distribution), so only proposed
+   * items need their penalty; after 32 rejections (heavy penalties) it computes every weight. */
+  samplePenalised(taken: Uint8Array, random: Random, diversity: Diversity): number {
+    for (let attempt = 0; attempt < 32; attempt++) {
+      const i = this.sample(taken, random);
+      if (random() < Math.exp(-diversity.penaltyOf(i) / this.temperature)) return i;
+    }
+    let total = 0;
+    for (let i = 0; i < this.weights.length; i++) if (taken[i] === 0) total += this.weights[i]! * Math.exp(-diversity.penaltyOf(i) / this.temperature);
+    return this.pick(taken, random() * total, diversity);
+  }
+
+  private pick(taken: Uint8Array, target: number, diversity: Diversity | null): number {
+    let last = -1;
+    for (let i = 0; i < this.weights.length; i++) {
+      if (taken[i] === 1) continue;
+      target -= diversity === null ? this.weights[i]! : this.weights[i]! * Math.exp(-diversity.penaltyOf(i) / this.temperature);
+      last = i;
+      if (target < 0) return i;
+    }
+    return last; // rounding left a sliver of `target`: the last free item takes it
   }
 }
 
@@ -354,20 +367,15 @@ function runSlots(run: SlateRun, utilities: Float64Array, random: Random, out: I
   taken.fill(0);
   diversity?.reset();
   softmax?.reset(utilities);
+  // Sampled utilities are only ever asked for their best free item, which is among their k best (fewer than k are
+  // taken), so a partial order of k items replaces a sort.
+  const order = utilities === plan.exploit ? exploitOrder : topIndices(utilities, run.k);
   let explorations = 0;
-  let nextExploit = 0;
   for (let r = 0; r < run.k; r++) {
-    let exploitChoice: number;
-    if (diversity === null) {
-      // Without penalties the exploit choice is the first free item in exploit order.
-      while (taken[exploitOrder[nextExploit]!] === 1) nextExploit++;
-      exploitChoice = exploitOrder[nextExploit]!;
-    } else {
-      exploitChoice = argmaxFree(plan.exploit, taken, diversity);
-    }
+    const exploitChoice = bestFree(plan.exploit, exploitOrder, taken, diversity);
     let choice = exploitChoice;
     if (explorations < run.maxExplore) {
-      choice = propose(run, utilities, exploitChoice, run.pool.length - r, random);
+      choice = propose(run, utilities, order, exploitChoice, run.pool.length - r, random);
       if (choice !== exploitChoice) explorations++;
     }
     out[r] = choice;
@@ -375,7 +383,7 @@ function runSlots(run: SlateRun, utilities: Float64Array, random: Random, out: I
       const explore = choice !== exploitChoice;
       explored[r] = explore ? 1 : 0;
       reasons.push(explore ? plan.exploreReason
-        : diversity !== null && choice !== argmaxFree(plan.exploit, taken, null) ? "diversity"
+        : diversity !== null && choice !== bestFree(plan.exploit, exploitOrder, taken, null) ? "diversity"
         : run.boosted[choice] === 1 ? "cold-boost"
         : plan.exploitReason);
     }
@@ -385,50 +393,67 @@ function runSlots(run: SlateRun, utilities: Float64Array, random: Random, out: I
   }
 }
 
-/** The slot rule's pick among the `free` candidates, on the diversity-adjusted utilities. */
-function propose(run: SlateRun, utilities: Float64Array, exploitChoice: number, free: number, random: Random): number {
+/** The slot rule's pick among the `free` candidates, on the diversity-adjusted utilities (`order`: see bestFree). */
+function propose(run: SlateRun, utilities: Float64Array, order: Int32Array, exploitChoice: number, free: number, random: Random): number {
   const { plan, taken, diversity } = run;
   const rule = plan.rule;
   switch (rule.kind) {
     case "argmax":
-      return utilities === plan.exploit ? exploitChoice : argmaxFree(utilities, taken, diversity);
+      return utilities === plan.exploit ? exploitChoice : bestFree(utilities, order, taken, diversity);
     case "epsilon":
       if (random() < rule.epsilon) return nthFree(taken, Math.floor(random() * free));
-      return utilities === plan.exploit ? exploitChoice : argmaxFree(utilities, taken, diversity);
-    case "softmax": {
-      const { weights } = run.softmax!;
-      if (diversity !== null) for (let i = 0; i < weights.length; i++) if (taken[i] === 0) run.softmax!.applyPenalty(i, diversity.penaltyOf(i));
-      let target = random() * run.softmax!.total;
-      let last = exploitChoice;
-      for (let i = 0; i < weights.length; i++) {
-        if (taken[i] === 1) continue;
-        target -= weights[i]!;
-        last = i;
-        if (target < 0) return i;
-      }
-      return last; // rounding left a sliver of `target`: the last free candidate takes it
-    }
+      return utilities === plan.exploit ? exploitChoice : bestFree(utilities, order, taken, diversity);
+    case "softmax":
+      return diversity === null ? run.softmax!.sample(taken, random) : run.softmax!.samplePenalised(taken, random, diversity);
   }
 }
 
-/** The free candidate with the largest utility minus diversity penalty; ties go to the lower index. Penalties are
- * never negative, so only items whose raw utility beats the best adjusted value so far need their penalty. */
-function argmaxFree(utilities: Float64Array, taken: Uint8Array, diversity: Diversity | null): number {
+/** The free candidate with the largest value minus diversity penalty; ties go to the lower index. `order` lists
+ * candidates by descending value (ties: lower index first), all of them or a prefix. Penalties are never negative,
+ * so the scan stops at the first value below the best adjusted value found: nothing after it can win. */
+function bestFree(values: Float64Array, order: Int32Array, taken: Uint8Array, diversity: Diversity | null): number {
   let best = -1;
-  for (let i = 0; i < utilities.length; i++) {
-    if (taken[i] === 0 && (best === -1 || utilities[i]! > utilities[best]!)) best = i;
+  let bestValue = -Infinity;
+  for (let p = 0; p < order.length; p++) {
+    const i = order[p]!;
+    if (taken[i] === 1) continue;
+    if (values[i]! < bestValue) return best;
+    if (diversity === null) return i;
+    const value = values[i]! - diversity.penaltyOf(i);
+    if (value > bestValue || (value === bestValue && i < best)) {
+      best = i;
+      bestValue = value;
+    }
   }
-  if (diversity === null || best === -1) return best;
-  let bestValue = utilities[best]! - diversity.penaltyOf(best);
-  for (let i = 0; i < utilities.length; i++) {
-    if (taken[i] === 1 || i === best || utilities[i]! < bestValue || (utilities[i] === bestValue && i > best)) continue;
-    const value = utilities[i]! - diversity.penaltyOf(i);
+  if (order.length === values.length) return best;
+  // The prefix ran out before the scan could stop: look at everything (only under heavy diversity penalties).
+  for (let i = 0; i < values.length; i++) {
+    if (taken[i] === 1 || values[i]! < bestValue) continue;
+    const value = values[i]! - (diversity === null ? 0 : diversity.penaltyOf(i));
     if (value > bestValue || (value === bestValue && i < best)) {
       best = i;
       bestValue = value;
     }
   }
   return best;
+}
+
+/** Indices of the `count` largest values, by descending value (ties: lower index first), by insertion into a
+ * short sorted list: about n + count * log(n / count) steps for values in random order. */
+function topIndices(values: Float64Array, count: number): Int32Array {
+  const top = new Int32Array(Math.min(count, values.length));
+  let size = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (size === top.length && !(v > values[top[size - 1]!]!)) continue;
+    let p = size < top.length ? size++ : size - 1;
+    while (p > 0 && v > values[top[p - 1]!]!) {
+      top[p] = top[p - 1]!;
+      p--;
+    }
+    top[p] = i;
+  }
+  return top;
 }
 
 function nthFree(taken: Uint8Array, n: number): number {
@@ -449,7 +474,7 @@ function exactPropensities(run: SlateRun, served: Int32Array): (number | null)[]
   if (typeof plan.utilities === "function" || k === 0) return propensities;
   const u = plan.utilities;
   const first = served[0]!;
-  const best = argmaxFree(u, new Uint8Array(u.length), null);
+  const best = (u === plan.exploit ? run.exploitOrder : topIndices(u, 1))[0]!;
   if (plan.rule.kind === "epsilon") {
     propensities[0] = plan.rule.epsilon / u.length + (first === best ? 1 - plan.rule.epsilon : 0);
   } else if (plan.rule.kind === "softmax") {

@@ -1,6 +1,6 @@
 import { sampleWeights } from "../bandit-state.js";
 import { buildSlate, POLICY_ONLY_SLATE_CONFIG } from "../slate.js";
-import { dot, neuralLinearRequest, scoresOnlyPlan } from "./neural-linear.js";
+import { neuralLinearRequest, scoresOnlyPlan } from "./neural-linear.js";
 import { checkParameter, type Policy, type PolicyInput, type Random, type SelectionPlan, type SlateEntry } from "./policy.js";
 
 export interface LinTsOptions {
@@ -28,7 +28,13 @@ export class LinTsPolicy implements Policy {
     const { scores } = input;
     const utilities = (random: Random) => {
       const weights = sampleWeights(posterior, random, this.scale);
-      return Float64Array.from(scores, (s, i) => s + dot(contexts.subarray(i * d, (i + 1) * d), weights));
+      const drawn = new Float64Array(scores.length);
+      for (let i = 0; i < drawn.length; i++) {
+        let sum = scores[i]!;
+        for (let j = 0; j < d; j++) sum += contexts[i * d + j]! * weights[j]!;
+        drawn[i] = sum;
+      }
+      return drawn;
     };
     return { exploit, utilities, rule: { kind: "argmax" }, exploitReason: "exploit", exploreReason: "explore:thompson" };
   }

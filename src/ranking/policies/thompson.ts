@@ -44,7 +44,9 @@ export class ThompsonPolicy implements Policy {
     });
     const utilities = (random: Random) => {
       const rates = alphas.map((a, c) => sampleBeta(random, a, betas[c]!));
-      return Float64Array.from(scores, (s, i) => w * s + rates[candidateSlot[i]!]!);
+      const drawn = new Float64Array(scores.length);
+      for (let i = 0; i < drawn.length; i++) drawn[i] = w * scores[i]! + rates[candidateSlot[i]!]!;
+      return drawn;
     };
     return { exploit, utilities, rule: { kind: "argmax" }, exploitReason: "exploit", exploreReason: "explore:thompson" };
   }

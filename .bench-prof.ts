@@ -1,0 +1,15 @@
+import { EpsilonGreedyPolicy } from "/work/main/src/ranking/policies/epsilon-greedy.ts";
+import { ThompsonPolicy } from "/work/main/src/ranking/policies/thompson.ts";
+import { LinTsPolicy } from "/work/main/src/ranking/policies/lin-ts.ts";
+import { buildSlate, DEFAULT_SLATE_CONFIG } from "/work/main/src/ranking/slate.ts";
+import { createBanditState } from "/work/main/src/ranking/bandit-state.ts";
+import { seededRandom, gaussian } from "/work/main/src/ranking/random.ts";
+const r = seededRandom(3); const n = Number(process.argv[3]); const d = 16;
+const scores = Float32Array.from({ length: n }, () => r() * 0.4);
+const hidden = Float32Array.from({ length: n * d }, () => Math.max(0, gaussian(r)));
+const clusters = Int32Array.from({ length: n }, () => Math.floor(r() * 20));
+const vec = process.argv[4] === "v";
+const candidates = Array.from({ length: n }, () => ({ ageMs: 1e12, cold: false, contentVector: vec ? Float32Array.from({ length: 512 }, () => gaussian(r)) : null }));
+const bandit = createBanditState({ clusterCount: 20, dimension: d });
+const p = { e: new EpsilonGreedyPolicy(), t: new ThompsonPolicy(), l: new LinTsPolicy() }[process.argv[2] as "e"]!;
+for (let i = 0; i < 300; i++) buildSlate(p, { scores, hidden, hiddenSize: d, clusters, bandit, candidates, k: 10, random: seededRandom(i) }, DEFAULT_SLATE_CONFIG);
