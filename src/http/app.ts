@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { authorize } from "./auth.js";
 import { ApiError } from "./errors.js";
 import { openApiDocument } from "./openapi.js";
-import type { AppEnv, RouteSpec } from "./route-spec.js";
+import type { AppEnv, RouteSpec, ServiceConfig } from "./route-spec.js";
 import { validBody } from "./validation.js";
 import { healthRoutes } from "./routes/health.js";
 import { rankRoutes } from "./routes/rank.js";
@@ -14,11 +14,12 @@ import { modelRoutes } from "./routes/models.js";
 
 export const routes: RouteSpec[] = [...healthRoutes, ...rankRoutes, ...eventRoutes, ...userRoutes, ...itemRoutes, ...modelRoutes];
 
-export function createApp(): Hono<AppEnv> {
+export function createApp(config: ServiceConfig): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
     c.set("requestId", `r_${crypto.randomUUID()}`);
+    c.set("config", config);
     await next();
     c.header("X-Request-Id", c.get("requestId"));
   });

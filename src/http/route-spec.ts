@@ -2,9 +2,14 @@
 // documents it from the same declaration.
 import type { Context } from "hono";
 import type { z } from "zod";
+import type { LearningConfig } from "../ranking/learning-config.js";
+import type { ResolvedExperiment } from "../ranking/experiments.js";
 import type { Scope } from "./auth.js";
 
-export type AppEnv = { Bindings: Env; Variables: { requestId: string } };
+/** Configuration read and validated once when the Worker starts. */
+export interface ServiceConfig { experiment: ResolvedExperiment; learning: LearningConfig }
+
+export type AppEnv = { Bindings: Env; Variables: { requestId: string; config: ServiceConfig } };
 export type AppContext = Context<AppEnv>;
 
 export interface RouteSpec<S extends z.ZodType | undefined = z.ZodType | undefined> {

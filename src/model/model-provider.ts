@@ -16,7 +16,9 @@ export const BUNDLED_MANIFEST = bundledManifest as ModelManifest;
 export const BUNDLED_MODEL_BYTES = new Uint8Array(bundledBytes);
 const fallbackScorer = new FallbackScorer();
 
-let loaded: { key: string; scorer: Promise<Scorer> } | null = null;
+// A few versions may serve side by side (A/B variants pinned to a model version); keep them all loaded.
+const MAX_LOADED_MODELS = 4;
+const loaded = new Map<string, Promise<Scorer>>();
 let lastRefusal: { version: string; reason: string } | null = null;
 
 export function modelRefusal(): { version: string; reason: string } | null {
@@ -36,14 +38,20 @@ export async function ensureBundledModel(db: Database, now: number): Promise<voi
   registryChecked = true;
 }
 
-export async function scorerFor(db: Database, live: { version: string; sha256: string } | undefined): Promise<Scorer> {
-  if (live === undefined) return fallbackScorer;
-  const key = `${live.version}:${live.sha256}`;
-  if (loaded?.key !== key) loaded = { key, scorer: loadLive(db, live.version) };
-  return loaded.scorer;
+/** The scorer for a registry version (its sha256 identifies the bytes), or the fallback when there is none. */
+export async function scorerFor(db: Database, model: { version: string; sha256: string } | undefined): Promise<Scorer> {
+  if (model === undefined) return fallbackScorer;
+  const key = `${model.version}:${model.sha256}`;
+  let scorer = loaded.get(key);
+  if (scorer === undefined) {
+    if (loaded.size >= MAX_LOADED_MODELS) loaded.delete(loaded.keys().next().value!);
+    scorer = loadVersion(db, model.version);
+    loaded.set(key, scorer);
+  }
+  return scorer;
 }
 
-async function loadLive(db: Database, version: string): Promise<Scorer> {
+async function loadVersion(db: Database, version: string): Promise<Scorer> {
   const row = await findModel(db, version);
   const result = row === undefined
     ? { ok: false as const, reason: "the registry row disappeared" }

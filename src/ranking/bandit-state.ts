@@ -29,8 +29,11 @@ export interface BanditPrior {
   forgetting: number;
 }
 
-/** Uniform Beta(1, 1) per cluster, unit ridge, and a memory of about 1 / (1 - 0.995) = 200 observations. */
-export const DEFAULT_BANDIT_PRIOR: BanditPrior = { alpha: 1, beta: 1, ridge: 1, forgetting: 0.995 };
+/** Beta(1, 4) per cluster: a click rate of 0.2 worth five observations. A prior mean well above real click rates
+ * (Beta(1, 1) says 0.5) would make every cluster the user has not seen lately look better than the ones they
+ * click, and forgetting returns unseen clusters to the prior. Unit ridge; a memory of about 1 / (1 - 0.995) = 200
+ * observations (the simulation in test/unit/simulation-bandits.test.ts compares these choices). */
+export const DEFAULT_BANDIT_PRIOR: BanditPrior = { alpha: 1, beta: 4, ridge: 1, forgetting: 0.995 };
 
 export interface LinearModelState {
   /** The model whose hidden layer the weights are on: hidden layers of different models are not comparable. */

@@ -3,6 +3,8 @@
 // request and in every location without any stored assignment.
 import { z } from "zod";
 import { stableHash32 } from "./hash.js";
+import { createVariantPolicy } from "./policies/registry.js";
+import type { SlatePolicy } from "./slate.js";
 
 export const VariantConfig = z.strictObject({
   name: z.string().min(1).max(64),
@@ -49,4 +51,23 @@ export function assignVariant(experiment: ExperimentConfig, userId: string): Var
     if (point < cumulative) return variant;
   }
   return experiment.variants[experiment.variants.length - 1]!;
+}
+
+export interface ResolvedExperiment {
+  config: ExperimentConfig;
+  policies: Map<string, SlatePolicy>;
+}
+
+/** Parses EXPERIMENTS and builds every variant's policy, so a bad parameter fails at start-up, not on a request. */
+export function resolveExperiment(json: string): ResolvedExperiment {
+  const config = parseExperiment(json);
+  const policies = new Map<string, SlatePolicy>();
+  config.variants.forEach((variant, index) => {
+    try {
+      policies.set(variant.name, createVariantPolicy(variant));
+    } catch (error) {
+      throw new Error(`EXPERIMENTS.variants[${index}].${(error as Error).message}`);
+    }
+  });
+  return { config, policies };
 }

@@ -94,7 +94,7 @@ export function parseSlateConfig(raw: unknown): SlateConfig {
 
 /** Largest number of exploratory slots among k; the epsilon guards against 0.3 * 10 = 3.0000000000000004. */
 export function explorationSlots(budget: number, k: number): number {
-  return Math.ceil(budget * k - 1e-9);
+  return Math.max(0, Math.ceil(budget * k - 1e-9));
 }
 
 /** A policy wrapped in the variant's slate rules: what a variant serves. */

@@ -31,7 +31,11 @@ export async function ingestEvents(deps: EventDeps, events: readonly IncomingEve
     if (!sameEvent || forwarded.has(row.eventId)) continue;
     forwarded.add(row.eventId);
     const list = byUser.get(row.userId) ?? [];
-    list.push({ eventId: row.eventId, itemId: row.itemId, type: row.type, ...(row.value === null ? {} : { value: row.value ?? undefined }), timestamp: row.timestamp });
+    list.push({
+      eventId: row.eventId, itemId: row.itemId, type: row.type, timestamp: row.timestamp,
+      ...(row.value === null || row.value === undefined ? {} : { value: row.value }),
+      ...(row.requestId === null || row.requestId === undefined ? {} : { requestId: row.requestId }),
+    });
     byUser.set(row.userId, list);
   }
   if (byUser.size > 0) {

@@ -1,13 +1,17 @@
-// POST /v1/rank without the HTTP: gather the user's profile, live state and candidates, score them with the live
-// model, let the variant's policy build the slate, and log the decision with the propensities it returns.
+// POST /v1/rank without the HTTP: gather the user's profile, live state and candidates, score them with the
+// variant's model, let the variant's policy build the slate under its exploration, fatigue and diversity rules, and
+// log the decision (D1) and the served items (the user's Durable Object) with the propensities it returns.
 import { eq } from "drizzle-orm";
+import { alignBanditState } from "../ranking/bandit-state.js";
+import { assignClusters } from "../ranking/clusters.js";
 import { buildFeatureMatrix } from "../ranking/features.js";
-import type { Policy, Random } from "../ranking/policies/policy.js";
+import type { CandidateFacts, Random } from "../ranking/policies/policy.js";
 import { FallbackScorer } from "../ranking/scorer/fallback-scorer.js";
 import type { Scorer, Scores } from "../ranking/scorer/scorer.js";
+import type { SlatePolicy } from "../ranking/slate.js";
 import { coldItem, type CatalogueItem, type RequestContext } from "../ranking/types.js";
 import { ensureBundledModel, scorerFor } from "../model/model-provider.js";
-import { loadCatalogue } from "../storage/d1/catalogue-repository.js";
+import { loadCatalogue, type Catalogue } from "../storage/d1/catalogue-repository.js";
 import type { Database } from "../storage/d1/database.js";
 import { logDecision } from "../storage/d1/decision-repository.js";
 import { catalogueVersion, models, users } from "../storage/d1/schema/index.js";
@@ -20,6 +24,7 @@ export interface RankDeps {
   random: Random;
   now: number;
   requestId: string;
+  clusterCount: number;
 }
 
 export interface RankInput {
@@ -30,30 +35,44 @@ export interface RankInput {
   exclude: string[];
 }
 
-export interface Variant { name: string; policy: Policy }
+export interface Variant { name: string; policy: SlatePolicy; modelVersion: string | null }
 
 export interface RankOutput {
   requestId: string; userId: string; variant: string; policy: string; modelVersion: string | null; fallback: boolean;
   items: { itemId: string; rank: number; score: number; propensity: number; explore: boolean; reason: string }[];
 }
 
-async function readRequestState(db: Database, userId: string) {
-  const [live, version, user] = await db.batch([
-    db.select({ version: models.version, sha256: models.sha256 }).from(models).where(eq(models.live, true)),
+async function readRequestState(db: Database, userId: string, pinnedVersion: string | null) {
+  const modelQuery = db.select({ version: models.version, sha256: models.sha256 }).from(models)
+    .where(pinnedVersion === null ? eq(models.live, true) : eq(models.version, pinnedVersion));
+  const [model, version, user] = await db.batch([
+    modelQuery,
     db.select({ version: catalogueVersion.version }).from(catalogueVersion).where(eq(catalogueVersion.id, 1)),
     db.select().from(users).where(eq(users.userId, userId)),
   ]);
-  return { live: live[0], catalogueVersion: version[0]?.version ?? 0, user: user[0] };
+  return { model: model[0], catalogueVersion: version[0]?.version ?? 0, user: user[0] };
+}
+
+// Interest clusters depend only on the catalogue and the cluster count, so they are computed once per catalogue
+// version held by this isolate.
+const clusterCache = new WeakMap<Catalogue, { count: number; byId: Map<string, number> }>();
+
+function catalogueClusters(catalogue: Catalogue, clusterCount: number): Map<string, number> {
+  const cached = clusterCache.get(catalogue);
+  if (cached?.count === clusterCount) return cached.byId;
+  const vocabulary = [...new Set(catalogue.items.flatMap((item) => item.tags))].sort();
+  const clusters = assignClusters(catalogue.items.map((item) => ({ tags: item.tags, contentVector: null })), { clusterCount, vocabulary });
+  const byId = new Map(catalogue.items.map((item, i) => [item.itemId, clusters[i]!]));
+  clusterCache.set(catalogue, { count: clusterCount, byId });
+  return byId;
 }
 
 export async function rankForUser(deps: RankDeps, input: RankInput, variant: Variant): Promise<RankOutput> {
   const { db, now } = deps;
   await ensureBundledModel(db, now);
-  const state = await readRequestState(db, input.userId);
-  const [catalogue, shortTermVector] = await Promise.all([
-    loadCatalogue(db, state.catalogueVersion),
-    deps.userState.get(deps.userState.idFromName(input.userId)).shortTermVector(),
-  ]);
+  const state = await readRequestState(db, input.userId, variant.modelVersion);
+  const stub = deps.userState.get(deps.userState.idFromName(input.userId));
+  const [catalogue, live] = await Promise.all([loadCatalogue(db, state.catalogueVersion), stub.rankContext(now)]);
 
   const excluded = new Set(input.exclude);
   const pool: CatalogueItem[] = input.candidates === undefined
@@ -62,8 +81,8 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
   const candidates = pool.filter((item) => item.active && !excluded.has(item.itemId));
 
   const profile = toUserProfile(input.userId, state.user);
-  const features = buildFeatureMatrix(profile, { shortTermVector }, candidates, input.context, now);
-  let scorer: Scorer = await scorerFor(db, state.live);
+  const features = buildFeatureMatrix(profile, { shortTermVector: live.shortTermVector }, candidates, input.context, now);
+  let scorer: Scorer = await scorerFor(db, state.model);
   let scores: Scores;
   try {
     scores = await scorer.score(features, candidates.length);
@@ -73,7 +92,21 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
     scores = await scorer.score(features, candidates.length);
   }
 
-  const slate = variant.policy.select({ ...scores, k: Math.min(input.k, candidates.length), random: deps.random });
+  const clusterOf = catalogueClusters(catalogue, deps.clusterCount);
+  const clusters = Int32Array.from(candidates, (item) => clusterOf.get(item.itemId) ?? 0);
+  const facts: CandidateFacts[] = candidates.map((item) => {
+    const fatigue = live.fatigue[item.itemId];
+    return {
+      ageMs: Math.max(0, now - item.createdAt), cold: item.collabVector === null, contentVector: item.contentVector,
+      ...(fatigue === undefined ? {} : { fatigue }),
+    };
+  });
+  const hiddenSize = scores.hiddenSize;
+  const bandit = alignBanditState(live.bandit, scorer.modelVersion, hiddenSize > 0 ? hiddenSize : live.bandit.linear.dimension);
+  const slate = variant.policy.select({
+    ...scores, k: Math.min(input.k, candidates.length), random: deps.random, clusters, bandit, candidates: facts,
+  });
+
   const items = slate.map((entry, position) => ({
     itemId: candidates[entry.index]!.itemId, rank: position + 1, score: entry.score,
     propensity: entry.propensity, explore: entry.explore, reason: entry.reason,
@@ -83,14 +116,23 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
     modelVersion: scorer.modelVersion, fallback: scorer.fallback, items,
   };
 
-  await logDecision(db, {
-    requestId: output.requestId, userId: input.userId, variant: output.variant, policy: output.policy,
-    modelVersion: output.modelVersion, fallback: output.fallback, mode: input.candidates === undefined ? "catalogue" : "candidates",
-    k: input.k, candidateCount: candidates.length, context: { ...input.context }, createdAt: now,
-  }, items.map((item) => ({
-    requestId: output.requestId, rank: item.rank, userId: input.userId, itemId: item.itemId, score: item.score,
-    propensity: item.propensity, explore: item.explore, reason: item.reason, policy: output.policy,
-    variant: output.variant, modelVersion: output.modelVersion, createdAt: now,
-  })));
+  const served = slate.map((entry) => ({
+    itemId: candidates[entry.index]!.itemId,
+    cluster: clusters[entry.index]!,
+    hidden: scores.hidden === null ? null : Array.from(scores.hidden.subarray(entry.index * hiddenSize, (entry.index + 1) * hiddenSize)),
+    score: entry.score,
+  }));
+  await Promise.all([
+    logDecision(db, {
+      requestId: output.requestId, userId: input.userId, variant: output.variant, policy: output.policy,
+      modelVersion: output.modelVersion, fallback: output.fallback, mode: input.candidates === undefined ? "catalogue" : "candidates",
+      k: input.k, candidateCount: candidates.length, context: { ...input.context }, createdAt: now,
+    }, items.map((item) => ({
+      requestId: output.requestId, rank: item.rank, userId: input.userId, itemId: item.itemId, score: item.score,
+      propensity: item.propensity, explore: item.explore, reason: item.reason, policy: output.policy,
+      variant: output.variant, modelVersion: output.modelVersion, createdAt: now,
+    }))),
+    stub.recordDecision(output.requestId, now, served, scorer.modelVersion, hiddenSize),
+  ]);
   return output;
 }

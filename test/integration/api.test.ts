@@ -12,8 +12,11 @@ import { findUser, toUserProfile } from "../../src/storage/d1/user-repository.js
 import type { UserStateObject } from "../../src/storage/durable/user-state-object.js";
 import { fixtureItems, fixtureUser } from "../fixtures/catalogue.js";
 import { ADMIN_KEY, call } from "./http.js";
+import { userInVariant, variantOf } from "./variants.js";
 
 const items = fixtureItems(40);
+// Greedy is deterministic, so its slate and propensities can be checked exactly; the learning tests cover the others.
+const GREEDY_USER = userInVariant("greedy", "u");
 const userState = env.USER_STATE as unknown as DurableObjectNamespace<UserStateObject>;
 
 async function rows(sql: string, ...params: unknown[]): Promise<Record<string, unknown>[]> {
@@ -23,7 +26,7 @@ async function rows(sql: string, ...params: unknown[]): Promise<Record<string, u
 beforeAll(async () => {
   items[3]!.active = false;
   expect((await call("PUT", "/v1/items", { key: ADMIN_KEY, body: { items } })).json).toEqual({ upserted: 40 });
-  expect((await call("PUT", "/v1/users", { key: ADMIN_KEY, body: { users: [fixtureUser("u-1")] } })).json).toEqual({ upserted: 1 });
+  expect((await call("PUT", "/v1/users", { key: ADMIN_KEY, body: { users: [fixtureUser(GREEDY_USER)] } })).json).toEqual({ upserted: 1 });
 });
 
 describe("GET /healthz", () => {
@@ -38,27 +41,29 @@ describe("POST /v1/rank", () => {
   it("ranks given candidates with the ONNX model and logs the decision with its propensities", async () => {
     const candidates = ["item-1", "item-2", "item-3", "item-4", "item-5", "item-6", "brand-new-item", "item-7"];
     const { status, json } = await call("POST", "/v1/rank", {
-      body: { userId: "u-1", candidates, k: 5, context: { hour: 21, device: "mobile" }, exclude: ["item-2"] },
+      body: { userId: GREEDY_USER, candidates, k: 5, context: { hour: 21, device: "mobile" }, exclude: ["item-2"] },
     });
     expect(status).toBe(200);
-    expect(json).toMatchObject({ userId: "u-1", variant: "control", policy: "greedy", modelVersion: BUNDLED_MANIFEST.version, fallback: false });
+    expect(json).toMatchObject({ userId: GREEDY_USER, variant: "greedy", policy: "greedy", modelVersion: BUNDLED_MANIFEST.version, fallback: false });
     expect(json.requestId).toMatch(/^r_/);
     expect(json.items).toHaveLength(5);
     const ids = json.items.map((item: { itemId: string }) => item.itemId);
     expect(new Set(ids).size).toBe(5);
     expect(ids).not.toContain("item-2"); // excluded
     expect(ids).not.toContain("item-3"); // inactive
-    json.items.forEach((item: { rank: number; score: number; propensity: number; explore: boolean; reason: string }, i: number) => {
-      expect(item).toMatchObject({ rank: i + 1, propensity: 1, explore: false, reason: "exploit" });
+    json.items.forEach((item: { itemId: string; rank: number; score: number; propensity: number; explore: boolean; reason: string }, i: number) => {
+      // The unknown id is a cold item: the slate's cold boost may lift it, and says so.
+      expect(item).toMatchObject({ rank: i + 1, propensity: 1, explore: false, reason: item.itemId === "brand-new-item" ? "cold-boost" : "exploit" });
       expect(Number.isFinite(item.score)).toBe(true);
-      if (i > 0) expect(item.score).toBeLessThanOrEqual(json.items[i - 1].score);
     });
+    const warm = json.items.filter((item: { itemId: string }) => item.itemId !== "brand-new-item").map((item: { score: number }) => item.score);
+    expect(warm).toEqual([...warm].sort((a, b) => b - a));
 
     // The scores are the model's: recompute them from the stored profile and catalogue with the same model.
     const db = database(env.DB);
     const catalogue = await loadCatalogue(db, await currentCatalogueVersion(db));
     const pool = candidates.filter((id) => id !== "item-2" && id !== "item-3").map((id) => catalogue.byId.get(id) ?? coldItem(id, 0));
-    const profile = toUserProfile("u-1", await findUser(db, "u-1"));
+    const profile = toUserProfile(GREEDY_USER, await findUser(db, GREEDY_USER));
     const loaded = await loadModel(BUNDLED_MODEL_BYTES, BUNDLED_MANIFEST);
     if (!loaded.ok) throw new Error(loaded.reason);
     const features = buildFeatureMatrix(profile, { shortTermVector: null }, pool, { hour: 21, device: "mobile" }, Date.now());
@@ -69,20 +74,26 @@ describe("POST /v1/rank", () => {
 
     const decision = await rows("SELECT * FROM decisions WHERE request_id = ?", json.requestId);
     expect(decision).toEqual([expect.objectContaining({
-      user_id: "u-1", variant: "control", policy: "greedy", model_version: BUNDLED_MANIFEST.version, fallback: 0,
+      user_id: GREEDY_USER, variant: "greedy", policy: "greedy", model_version: BUNDLED_MANIFEST.version, fallback: 0,
       mode: "candidates", k: 5, candidate_count: 6, context: JSON.stringify({ hour: 21, device: "mobile" }),
     })]);
     const logged = await rows("SELECT item_id, rank, score, propensity, explore, reason, policy, variant, model_version FROM impressions WHERE request_id = ? ORDER BY rank", json.requestId);
     expect(logged).toEqual(json.items.map((item: { itemId: string; rank: number; score: number; propensity: number }) => ({
       item_id: item.itemId, rank: item.rank, score: expect.closeTo(item.score, 6), propensity: item.propensity, explore: 0,
-      reason: "exploit", policy: "greedy", variant: "control", model_version: BUNDLED_MANIFEST.version,
+      reason: item.reason, policy: "greedy", variant: "greedy", model_version: BUNDLED_MANIFEST.version,
     })));
   });
 
-  it("recommends k items from the catalogue, never inactive or excluded ones", async () => {
-    const { status, json } = await call("POST", "/v1/rank", { body: { userId: "u-1", k: 10, exclude: ["item-0"] } });
+  it.each(["control", "thompson", "greedy"])("recommends k items from the catalogue in variant %s, never inactive or excluded ones, logging the returned propensities", async (variant) => {
+    const userId = userInVariant(variant, "cat");
+    const { status, json } = await call("POST", "/v1/rank", { body: { userId, k: 10, exclude: ["item-0"] } });
     expect(status).toBe(200);
-    expect(json.fallback).toBe(false);
+    expect(json).toMatchObject({ userId, variant, policy: variantOf(userId).policy, fallback: false });
+    for (const item of json.items) expect(item.propensity > 0 && item.propensity <= 1 && Number.isFinite(item.score)).toBe(true);
+    const logged = await rows("SELECT item_id, rank, propensity, explore, reason FROM impressions WHERE request_id = ? ORDER BY rank", json.requestId);
+    expect(logged).toEqual(json.items.map((item: { itemId: string; rank: number; propensity: number; explore: boolean; reason: string }) => ({
+      item_id: item.itemId, rank: item.rank, propensity: item.propensity, explore: item.explore ? 1 : 0, reason: item.reason,
+    })));
     expect(json.items).toHaveLength(10);
     const ids = json.items.map((item: { itemId: string }) => item.itemId);
     expect(ids.every((id: string) => /^item-\d+$/.test(id) && id !== "item-3" && id !== "item-0")).toBe(true);
@@ -99,7 +110,7 @@ describe("POST /v1/rank", () => {
 
   it("answers 422 when k exceeds the candidates given, and logs nothing", async () => {
     const before = await rows("SELECT count(*) AS n FROM decisions");
-    const { status, json } = await call("POST", "/v1/rank", { body: { userId: "u-1", candidates: ["item-1", "item-2"], k: 3 } });
+    const { status, json } = await call("POST", "/v1/rank", { body: { userId: GREEDY_USER, candidates: ["item-1", "item-2"], k: 3 } });
     expect(status).toBe(422);
     expect(json.error).toMatchObject({ code: "UNPROCESSABLE", message: expect.stringContaining("k:") });
     expect(await rows("SELECT count(*) AS n FROM decisions")).toEqual(before);
@@ -148,7 +159,7 @@ describe("users", () => {
     const before = await call("GET", "/v1/users/u-del");
     expect(before.status).toBe(200);
     expect(before.json).toMatchObject({
-      userId: "u-del", variant: "control", profile: null,
+      userId: "u-del", variant: variantOf("u-del").name, profile: null,
       counts: { decisions: 1, impressions: 2, events: 1, liveEvents: { click: 1 } },
       recentEvents: [{ eventId: "del-1", itemId: "item-5", type: "click" }],
     });
@@ -183,7 +194,7 @@ describe("keys and scopes", () => {
     ["a serve key on the model registry", "dev-serve-key", "GET", "/v1/models", 403],
   ])("refuses %s and writes nothing", async (_, key, method, path, expected) => {
     const before = await rows("SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM decisions) AS decisions");
-    const body = path === "/v1/items" ? { items: [{ itemId: "sneaky", title: "x" }] } : method === "GET" ? undefined : { userId: "u-1", k: 1 };
+    const body = path === "/v1/items" ? { items: [{ itemId: "sneaky", title: "x" }] } : method === "GET" ? undefined : { userId: GREEDY_USER, k: 1 };
     const { status, json } = await call(method, path, { key, ...(body === undefined ? {} : { body }) });
     expect(status).toBe(expected);
     expect(json.error).toMatchObject({ code: expected === 401 ? "UNAUTHORIZED" : "FORBIDDEN", requestId: expect.stringMatching(/^r_/) });

@@ -34,7 +34,7 @@ describe("model faults", () => {
 
     const ranked = await call("POST", "/v1/rank", { body: { userId: "u-f", k: 4 } });
     expect(ranked.status).toBe(200);
-    expect(ranked.json).toMatchObject({ fallback: true, modelVersion: null, policy: "greedy" });
+    expect(ranked.json).toMatchObject({ fallback: true, modelVersion: null });
     expect(ranked.json.items).toHaveLength(4);
     for (const item of ranked.json.items) expect(item.score > 0 && item.score < 1).toBe(true);
     const decision = await env.DB.prepare("SELECT fallback, model_version FROM decisions WHERE request_id = ?").bind(ranked.json.requestId).first();

@@ -6,7 +6,7 @@ import type { AppContext } from "../route-spec.js";
 export function bindings(c: AppContext): { db: Database; userState: DurableObjectNamespace<UserStateObject>; now: number } {
   return {
     db: database(c.env.DB),
-    userState: c.env.USER_STATE as unknown as DurableObjectNamespace<UserStateObject>,
+    userState: c.env.USER_STATE,
     now: Date.now(),
   };
 }

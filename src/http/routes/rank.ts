@@ -1,13 +1,11 @@
-import { fnv1a32 } from "../../ranking/hash.js";
-import { GreedyPolicy } from "../../ranking/policies/greedy.js";
+import { assignVariant } from "../../ranking/experiments.js";
+import { stableHash32 } from "../../ranking/hash.js";
 import { seededRandom } from "../../ranking/random.js";
-import { rankForUser, type Variant } from "../../service/rank-service.js";
+import { rankForUser } from "../../service/rank-service.js";
 import { ApiError } from "../errors.js";
 import { defineRoute } from "../route-spec.js";
 import { RankRequest, RankResponse } from "../schemas.js";
 import { bindings } from "./deps.js";
-
-const CONTROL: Variant = { name: "control", policy: new GreedyPolicy() };
 
 export const rankRoutes = [
   defineRoute({
@@ -19,9 +17,14 @@ export const rankRoutes = [
         throw new ApiError("UNPROCESSABLE", `k: ${body.k} is more than the ${body.candidates.length} candidates given`);
       }
       const requestId = c.get("requestId");
+      const { experiment, learning } = c.get("config");
+      const variant = assignVariant(experiment.config, body.userId);
       // Seeded by the request id, so any logged decision can be replayed exactly.
-      const random = seededRandom(fnv1a32(requestId));
-      const output = await rankForUser({ ...bindings(c), random, requestId }, body, CONTROL);
+      const random = seededRandom(stableHash32(requestId));
+      const output = await rankForUser(
+        { ...bindings(c), random, requestId, clusterCount: learning.clusterCount }, body,
+        { name: variant.name, policy: experiment.policies.get(variant.name)!, modelVersion: variant.modelVersion },
+      );
       return c.json(output);
     },
   }),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assignVariant } from "../../ranking/experiments.js";
 import { encodeVector } from "../../ranking/vectors.js";
 import { describeUser, eraseUserEverywhere } from "../../service/user-service.js";
 import { upsertUsers } from "../../storage/d1/user-repository.js";
@@ -22,6 +23,11 @@ const UserViewResponse = z.object({
     shortTerm: z.array(z.object({ itemId: z.string(), title: z.string(), similarity: z.number() })),
   }),
   counts: z.object({ decisions: z.number(), impressions: z.number(), events: z.number(), liveEvents: z.record(z.string(), z.number()) }),
+  learning: z.object({
+    clusters: z.array(z.object({ cluster: z.number(), tags: z.array(z.string()), meanReward: z.number(), observations: z.number() })),
+    fatiguedItems: z.number(), consumedItems: z.number(),
+    credited: z.object({ rewards: z.number(), late: z.number(), notInDecision: z.number(), expiredUnrewarded: z.number() }),
+  }).nullable(),
   recentEvents: z.array(z.object({ eventId: z.string(), itemId: z.string(), type: z.string(), value: z.number().optional(), timestamp: z.number() })),
 });
 
@@ -32,7 +38,8 @@ export const userRoutes = [
     response: UserViewResponse,
     handler: async (c) => {
       const userId = userIdParam(c);
-      const view = await describeUser(bindings(c), userId, "control");
+      const { experiment, learning } = c.get("config");
+      const view = await describeUser(bindings(c), userId, assignVariant(experiment.config, userId).name, learning.clusterCount);
       if (view === null) throw new ApiError("NOT_FOUND", `userId: the service holds nothing about user "${userId}"`);
       return c.json(view);
     },

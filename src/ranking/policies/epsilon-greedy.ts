@@ -14,7 +14,7 @@ export class EpsilonGreedyPolicy implements Policy {
   readonly name = "epsilon-greedy";
   readonly epsilon: number;
 
-  constructor({ epsilon }: EpsilonGreedyOptions = { epsilon: 0.1 }) {
+  constructor({ epsilon = 0.1 }: Partial<EpsilonGreedyOptions> = {}) {
     this.epsilon = checkParameter(this.name, "epsilon", epsilon, 0, 1);
   }
 

@@ -16,7 +16,7 @@ export class LinTsPolicy implements Policy {
   readonly name = "lin-ts";
   readonly scale: number;
 
-  constructor({ scale }: LinTsOptions = { scale: 0.3 }) {
+  constructor({ scale = 0.3 }: Partial<LinTsOptions> = {}) {
     this.scale = checkParameter(this.name, "scale", scale, 0, 1e4);
   }
 

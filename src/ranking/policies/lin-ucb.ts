@@ -16,7 +16,7 @@ export class LinUcbPolicy implements Policy {
   readonly name = "lin-ucb";
   readonly alpha: number;
 
-  constructor({ alpha }: LinUcbOptions = { alpha: 0.3 }) {
+  constructor({ alpha = 0.3 }: Partial<LinUcbOptions> = {}) {
     this.alpha = checkParameter(this.name, "alpha", alpha, 0, 1e4);
   }
 

@@ -13,7 +13,7 @@ export class SoftmaxPolicy implements Policy {
   readonly name = "softmax";
   readonly temperature: number;
 
-  constructor({ temperature }: SoftmaxOptions = { temperature: 0.05 }) {
+  constructor({ temperature = 0.05 }: Partial<SoftmaxOptions> = {}) {
     this.temperature = checkParameter(this.name, "temperature", temperature, 1e-4, 1e4);
   }
 

@@ -18,7 +18,7 @@ export class ThompsonPolicy implements Policy {
   readonly name = "thompson";
   readonly scoreWeight: number;
 
-  constructor({ scoreWeight }: ThompsonOptions = { scoreWeight: 1 }) {
+  constructor({ scoreWeight = 1 }: Partial<ThompsonOptions> = {}) {
     this.scoreWeight = checkParameter(this.name, "scoreWeight", scoreWeight, 0, 1e4);
   }
 
