@@ -150,7 +150,7 @@ log(`implicit ALS (d=${ALS.dimension}, lambda=${ALS.lambda}, alpha=${ALS.alpha},
 
 const trainSnapshot = buildSnapshot(movieLens.movies, contentByItem, historyKnown, alsHistory);
 const testSnapshot = buildSnapshot(movieLens.movies, contentByItem, testKnown, alsTest);
-const trainRows = pointwiseRows(trainSnapshot, splits, (split) => split.trainLabels, NEGATIVES, stream("train-negatives"), Number(process.env.XP ?? 0));
+const trainRows = pointwiseRows(trainSnapshot, splits, (split) => split.trainLabels, NEGATIVES, stream("train-negatives"));
 const testRows = pointwiseRows(testSnapshot, splits, (split) => split.test, NEGATIVES, stream("test-negatives"));
 const itemIds = movieLens.movies.map((movie) => movie.itemId);
 const sampledRandom = stream("sampled-candidates");

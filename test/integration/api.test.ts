@@ -62,7 +62,7 @@ describe("POST /v1/rank", () => {
     // The scores are the model's: recompute them from the stored profile and catalogue with the same model.
     const db = database(env.DB);
     const catalogue = await loadCatalogue(db, await currentCatalogueVersion(db));
-    const pool = candidates.filter((id) => id !== "item-2" && id !== "item-3").map((id) => catalogue.byId.get(id) ?? coldItem(id, 0));
+    const pool = candidates.filter((id) => id !== "item-2" && id !== "item-3").map((id) => catalogue.byId.get(id) ?? coldItem(id, Date.now()));
     const profile = toUserProfile(GREEDY_USER, await findUser(db, GREEDY_USER));
     const loaded = await loadModel(BUNDLED_MODEL_BYTES, BUNDLED_MANIFEST);
     if (!loaded.ok) throw new Error(loaded.reason);

@@ -1,64 +1,84 @@
 import { describe, expect, it } from "vitest";
-import { alsRmse, fitAls, type ExplicitRating } from "../../offline/als.js";
-import { gaussian, seededRandom } from "../../src/ranking/random.js";
+import { alsRecall, alsScore, fitAls, type Interaction } from "../../offline/als.js";
+import { seededRandom } from "../../src/ranking/random.js";
 
-const USERS = 60;
-const ITEMS = 50;
-const RANK = 3;
-const MEAN = 3.5;
+const GROUPS = 3;
+const USERS_PER_GROUP = 20;
+const ITEMS_PER_GROUP = 15;
 
-/** Ratings from a known rank-3 matrix plus a mean; a seeded 60% of the cells are observed, the rest held out. */
-function syntheticRatings(seed: number): { observed: ExplicitRating[]; heldOut: ExplicitRating[] } {
+/**
+ * Three taste groups: each user interacts only with items of their own group, a seeded 60% of them (the rest held
+ * out). Implicit ALS must score a user's unseen in-group items above every other group's items.
+ */
+function groupedInteractions(seed: number): { observed: Interaction[]; heldOut: Interaction[] } {
   const random = seededRandom(seed);
-  const userFactors = Array.from({ length: USERS }, () => Array.from({ length: RANK }, () => gaussian(random) * 0.6));
-  const itemFactors = Array.from({ length: ITEMS }, () => Array.from({ length: RANK }, () => gaussian(random) * 0.6));
-  const observed: ExplicitRating[] = [];
-  const heldOut: ExplicitRating[] = [];
-  for (let u = 0; u < USERS; u++) {
-    for (let i = 0; i < ITEMS; i++) {
-      const rating = MEAN + userFactors[u]!.reduce((sum, value, d) => sum + value * itemFactors[i]![d]!, 0);
-      (random() < 0.6 ? observed : heldOut).push({ userId: `u${u}`, itemId: `i${i}`, rating });
+  const observed: Interaction[] = [];
+  const heldOut: Interaction[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    for (let u = 0; u < USERS_PER_GROUP; u++) {
+      for (let i = 0; i < ITEMS_PER_GROUP; i++) {
+        (random() < 0.6 ? observed : heldOut).push({ userId: `u${g}-${u}`, itemId: `i${g}-${i}` });
+      }
     }
   }
   return { observed, heldOut };
 }
 
-function variance(ratings: readonly ExplicitRating[]): number {
-  const mean = ratings.reduce((sum, r) => sum + r.rating, 0) / ratings.length;
-  return ratings.reduce((sum, r) => sum + (r.rating - mean) ** 2, 0) / ratings.length;
-}
+const byUser = (interactions: readonly Interaction[]): Map<string, Interaction[]> => {
+  const out = new Map<string, Interaction[]>();
+  for (const interaction of interactions) out.set(interaction.userId, [...(out.get(interaction.userId) ?? []), interaction]);
+  return out;
+};
 
-describe("fitAls", () => {
-  const { observed, heldOut } = syntheticRatings(5);
-  const options = { dimension: 3, lambda: 0.001, iterations: 30 };
+describe("fitAls (implicit feedback)", () => {
+  const { observed, heldOut } = groupedInteractions(5);
+  const options = { dimension: 4, lambda: 0.1, alpha: 10, iterations: 10 };
 
-  it("recovers a low-rank matrix, including the cells it never saw", () => {
+  it("scores a user's unseen in-group items above every out-of-group item", () => {
     const model = fitAls(observed, { ...options, random: seededRandom(1) });
-    expect(model.users.size).toBe(USERS);
-    expect(model.items.size).toBe(ITEMS);
-    expect(model.users.get("u0")).toHaveLength(3);
-    expect(alsRmse(model, observed)).toBeLessThan(0.02);
-    // The ratings' own spread is ~0.56; the held-out error must be a small fraction of it (measured: ~0.005).
-    expect(alsRmse(model, heldOut)).toBeLessThan(0.05 * Math.sqrt(variance(heldOut)));
-    expect(model.globalMean).toBeCloseTo(MEAN, 0);
+    expect(model.users.size).toBe(GROUPS * USERS_PER_GROUP);
+    expect(model.items.size).toBe(GROUPS * ITEMS_PER_GROUP);
+    expect(model.users.get("u0-0")).toHaveLength(4);
+    for (const { userId, itemId } of heldOut) {
+      const own = alsScore(model, userId, itemId);
+      const group = userId.slice(1, 2);
+      for (let g = 0; g < GROUPS; g++) {
+        if (String(g) === group) continue;
+        for (let i = 0; i < ITEMS_PER_GROUP; i++) expect(own).toBeGreaterThan(alsScore(model, userId, `i${g}-${i}`));
+      }
+    }
+    // Observed pairs are fitted towards preference 1, never-seen out-of-group pairs towards 0.
+    expect(alsScore(model, "u1-3", observed.find((x) => x.userId === "u1-3")!.itemId)).toBeGreaterThan(0.5);
+    expect(Math.abs(alsScore(model, "u1-3", "i0-0"))).toBeLessThan(0.1);
   });
 
-  it("still fits well with more dimensions than the true rank", () => {
-    const model = fitAls(observed, { ...options, dimension: 16, lambda: 0.05, iterations: 10, random: seededRandom(1) });
-    expect(alsRmse(model, heldOut)).toBeLessThan(0.25 * Math.sqrt(variance(heldOut)));
+  it("retrieves held-out items: recall@5 far above chance", () => {
+    const model = fitAls(observed, { ...options, random: seededRandom(1) });
+    // Each user has ~9 unseen in-group items among ~36 unseen items: chance recall@5 is ~0.25.
+    expect(alsRecall(model, byUser(observed), byUser(heldOut), 5)).toBe(1);
+  });
+
+  it("gives more confidence to repeated interactions", () => {
+    const twice = [...observed, { userId: "u0-0", itemId: "i1-0" }, { userId: "u0-0", itemId: "i1-0" }];
+    const once = [...observed, { userId: "u0-0", itemId: "i1-0" }];
+    const a = fitAls(twice, { ...options, random: seededRandom(1) });
+    const b = fitAls(once, { ...options, random: seededRandom(1) });
+    expect(alsScore(a, "u0-0", "i1-0")).toBeGreaterThan(alsScore(b, "u0-0", "i1-0"));
   });
 
   it("is deterministic for a seed and depends on it", () => {
     const a = fitAls(observed, { ...options, iterations: 3, random: seededRandom(7) });
     const b = fitAls(observed, { ...options, iterations: 3, random: seededRandom(7) });
     const c = fitAls(observed, { ...options, iterations: 3, random: seededRandom(8) });
-    expect(a.users.get("u3")).toEqual(b.users.get("u3"));
-    expect(a.items.get("i9")).toEqual(b.items.get("i9"));
-    expect(a.items.get("i9")).not.toEqual(c.items.get("i9"));
+    expect(a.users.get("u0-3")).toEqual(b.users.get("u0-3"));
+    expect(a.items.get("i2-9")).toEqual(b.items.get("i2-9"));
+    expect(a.items.get("i2-9")).not.toEqual(c.items.get("i2-9"));
   });
 
-  it("predicts the mean for unknown users and items", () => {
+  it("scores 0 for unknown users and items, and rejects a non-positive lambda", () => {
     const model = fitAls(observed, { ...options, iterations: 2, random: seededRandom(1) });
-    expect(alsRmse(model, [{ userId: "nobody", itemId: "i1", rating: model.globalMean }])).toBe(0);
+    expect(alsScore(model, "nobody", "i0-1")).toBe(0);
+    expect(alsScore(model, "u0-1", "nothing")).toBe(0);
+    expect(() => fitAls(observed, { ...options, lambda: 0, random: seededRandom(1) })).toThrow(RangeError);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { fitAls } from "../../offline/als.js";
-import { buildSnapshot, pointwiseRows, rankingRows, sampleUnseen, temporalSplit } from "../../offline/dataset.js";
+import { buildSnapshot, LiveReplay, pointwiseRows, rankingRows, sampleUnseen, temporalSplit } from "../../offline/dataset.js";
 import type { Movie, Rating } from "../../offline/movielens.js";
 import { FEATURE_COUNT, FEATURE_LAYOUT } from "../../src/ranking/features.js";
+import { addToInterest, eventReward, type InterestState } from "../../src/ranking/live-state.js";
 import { seededRandom } from "../../src/ranking/random.js";
 
 const DAY_MS = 86_400_000;
@@ -29,7 +30,7 @@ describe("temporalSplit", () => {
 describe("snapshots and rows", () => {
   const splits = temporalSplit(ratings);
   const known = new Map(splits.map((split) => [split.userId, split.history as readonly Rating[]]));
-  const als = fitAls([...known.values()].flat(), { dimension: 2, lambda: 0.1, iterations: 3, random: seededRandom(1) });
+  const als = fitAls([...known.values()].flat(), { dimension: 2, lambda: 0.1, alpha: 2, iterations: 3, random: seededRandom(1) });
   const content = new Map(movies.map((movie, i) => [movie.itemId, Float32Array.from([Math.cos(i), Math.sin(i)])]));
   const snapshot = buildSnapshot(movies, content, known, als);
 
@@ -41,7 +42,26 @@ describe("snapshots and rows", () => {
     }
     expect(snapshot.catalogue.get("m0")?.createdAt).toBe(Date.UTC(1995, 0, 1)); // unknown release date
     expect(snapshot.profiles.get("a")?.ratingCount).toBe(14);
-    expect(snapshot.live.get("a")?.shortTermVector).toHaveLength(2);
+  });
+
+  it("replays the ratings strictly before the label time through the Durable Object's interest update", () => {
+    const split = splits[0]!;
+    const label = split.trainLabels[1]!;
+    // What user-state-object.ts holds after ingest sent every earlier rating as a "rating" event, in any order.
+    let state: InterestState = { vector: null, updatedAt: 0 };
+    for (const event of [...split.events].reverse()) {
+      if (event.timestamp >= label.timestamp) continue;
+      state = addToInterest(state, content.get(event.itemId)!, eventReward("rating", event.rating), event.timestamp);
+    }
+    const replay = new LiveReplay(split.events, snapshot.catalogue);
+    expect(replay.at(split.events[0]!.timestamp).shortTermVector).toBeNull(); // nothing before the first rating
+    const live = replay.at(label.timestamp).shortTermVector!;
+    [...state.vector!].forEach((value, i) => expect(live[i]).toBeCloseTo(value, 5));
+    // Rows carry the short-term cosine of that state, for the positive and its negatives alike.
+    const rows = pointwiseRows(snapshot, [split], (s) => [s.trainLabels[1]!], 2, seededRandom(4));
+    const cos = (v: Float32Array, w: Float32Array): number => (v[0]! * w[0]! + v[1]! * w[1]!) / Math.hypot(v[0]!, v[1]!) / Math.hypot(w[0]!, w[1]!);
+    expect(rows.features[column("content_cos_short")]).toBeCloseTo(cos(state.vector!, content.get(label.itemId)!), 5);
+    for (let row = 1; row < 3; row++) expect(rows.features[row * FEATURE_COUNT + column("content_cos_short")]).not.toBe(0);
   });
 
   it("never samples an item the user rated", () => {

@@ -9,6 +9,7 @@ import { GreedyPolicy } from "../../src/ranking/policies/greedy.js";
 import { LinTsPolicy } from "../../src/ranking/policies/lin-ts.js";
 import { LinUcbPolicy } from "../../src/ranking/policies/lin-ucb.js";
 import type { CandidateFacts, Policy, PolicyInput, SlateEntry } from "../../src/ranking/policies/policy.js";
+import { POLICY_NAMES } from "../../src/ranking/policies/registry.js";
 import { SoftmaxPolicy } from "../../src/ranking/policies/softmax.js";
 import { ThompsonPolicy } from "../../src/ranking/policies/thompson.js";
 import { seededRandom } from "../../src/ranking/random.js";
@@ -126,6 +127,12 @@ function describePolicyContract(name: string, makePolicy: () => Policy): void {
     });
   });
 }
+
+const CONTRACTED = ["greedy", "epsilon-greedy", "softmax", "thompson", "lin-ucb", "lin-ts"];
+
+it("covers every policy a variant can name", () => {
+  expect([...POLICY_NAMES].sort()).toEqual([...CONTRACTED].sort());
+});
 
 describePolicyContract("greedy", () => new GreedyPolicy());
 describePolicyContract("epsilon-greedy", () => new EpsilonGreedyPolicy({ epsilon: 0.2 }));

@@ -27,24 +27,35 @@ const FACTORIES: Readonly<Record<string, PolicyFactory>> = {
 
 export const POLICY_NAMES: readonly string[] = Object.keys(FACTORIES);
 
-/** The named policy with its parameters, inside the slate rules: `params` mixes the policy's own parameters (e.g.
- * epsilon) and SlateConfig fields (e.g. explorationBudget); missing ones take their defaults. Throws an Error that
- * names the policy or parameter and why. */
-export function createVariantPolicy(name: string, params: Readonly<Record<string, unknown>> = {}): SlatePolicy {
+/** What a variant says about its policy (the EXPERIMENTS variant object has these fields among others). */
+export interface PolicySpec {
+  policy: string;
+  /** The policy's own parameters (e.g. epsilon) and SlateConfig fields (e.g. explorationBudget), flat; missing ones
+   * take their defaults. */
+  params?: Readonly<Record<string, unknown>>;
+}
+
+/** The named policy with its parameters, inside the slate rules. Throws an Error whose message starts with the
+ * field at fault ("policy", "params" or "params.<name>") and says why. */
+export function createVariantPolicy({ policy: name, params = {} }: PolicySpec): SlatePolicy {
   const factory = Object.hasOwn(FACTORIES, name) ? FACTORIES[name]! : undefined;
   if (factory === undefined) throw new Error(`policy: unknown policy "${name}" (known: ${POLICY_NAMES.join(", ")})`);
   const options: Options = {};
   const slate: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) {
     if (factory.parameters.includes(key)) {
-      if (typeof value !== "number") throw new Error(`${name}: ${key}: must be a number`);
+      if (typeof value !== "number") throw new Error(`params.${key}: must be a number`);
       options[key] = value;
     } else if (Object.hasOwn(DEFAULT_SLATE_CONFIG, key)) {
       slate[key] = value;
     } else {
       const known = [...factory.parameters, ...Object.keys(DEFAULT_SLATE_CONFIG)].join(", ");
-      throw new Error(`${name}: ${key}: not a parameter of this policy or of the slate (known: ${known})`);
+      throw new Error(`params.${key}: not a parameter of ${name} or of the slate (known: ${known})`);
     }
   }
-  return new SlatePolicy(factory.create(options), parseSlateConfig(slate));
+  try {
+    return new SlatePolicy(factory.create(options), parseSlateConfig(slate));
+  } catch (error) {
+    throw new Error(`params: ${(error as Error).message}`);
+  }
 }

@@ -1,0 +1,57 @@
+// CPU cost of one request, propensities included, for every policy in the default slate: 100 and 1000 candidates,
+// k = 10, 16 hidden units, 20 clusters, a trained bandit state, and with or without 512-d content vectors (the
+// diversity term). Prints a table; the bound is loose (a regression guard, not a benchmark) because test machines
+// are shared.
+import { describe, expect, it } from "vitest";
+import { createBanditState, updateBandit } from "../../src/ranking/bandit-state.js";
+import type { CandidateFacts, PolicyInput } from "../../src/ranking/policies/policy.js";
+import { createVariantPolicy, POLICY_NAMES } from "../../src/ranking/policies/registry.js";
+import { gaussian, seededRandom } from "../../src/ranking/random.js";
+
+const HIDDEN = 16;
+const CLUSTERS = 20;
+
+function request(n: number, withVectors: boolean): Omit<PolicyInput, "random"> {
+  const random = seededRandom(n);
+  // Scores like a ranker's: most candidates poor, a tail of good ones.
+  const scores = Float32Array.from({ length: n }, () => 1 / (1 + Math.exp(-(gaussian(random) - 2))));
+  const hidden = Float32Array.from({ length: n * HIDDEN }, () => Math.max(0, gaussian(random)));
+  const clusters = Int32Array.from({ length: n }, () => Math.floor(random() * CLUSTERS));
+  const candidates: CandidateFacts[] = Array.from({ length: n }, () => ({
+    ageMs: random() * 400 * 86_400_000, cold: random() < 0.05,
+    contentVector: withVectors ? Float32Array.from({ length: 512 }, () => gaussian(random)) : null,
+  }));
+  let bandit = createBanditState({ clusterCount: CLUSTERS, dimension: HIDDEN });
+  for (let t = 0; t < 300; t++) {
+    const i = Math.floor(random() * n);
+    bandit = updateBandit(bandit, { cluster: clusters[i]!, hidden: hidden.subarray(i * HIDDEN, (i + 1) * HIDDEN), score: scores[i]!, reward: random() < 0.2 ? 1 : 0 });
+  }
+  return { scores, hidden, hiddenSize: HIDDEN, k: 10, clusters, bandit, candidates };
+}
+
+/** Median CPU milliseconds per request over 9 batches of 10 requests, after a warm-up. */
+function cost(name: string, input: Omit<PolicyInput, "random">): number {
+  const policy = createVariantPolicy({ policy: name });
+  for (let i = 0; i < 30; i++) policy.select({ ...input, random: seededRandom(i) });
+  const batches: number[] = [];
+  for (let b = 0; b < 9; b++) {
+    const before = process.cpuUsage();
+    for (let i = 0; i < 10; i++) policy.select({ ...input, random: seededRandom(100 + b * 10 + i) });
+    const used = process.cpuUsage(before);
+    batches.push((used.user + used.system) / 1000 / 10);
+  }
+  return batches.sort((a, b) => a - b)[4]!;
+}
+
+describe("cost per request (default slate, D = 256)", () => {
+  it("stays within a loose bound for every policy, and prints the table", () => {
+    const cases = [[100, false], [1000, false], [100, true], [1000, true]] as const;
+    const inputs = cases.map(([n, vectors]) => request(n, vectors));
+    const rows = POLICY_NAMES.map((name) => [name, ...inputs.map((input) => cost(name, input))] as const);
+    console.log([
+      "CPU ms per request   n=100   n=1000   n=100+vec512   n=1000+vec512",
+      ...rows.map(([name, ...ms]) => `${name.padEnd(18)} ${ms.map((v, i) => v.toFixed(2).padStart(i < 2 ? 7 : 13)).join("  ")}`),
+    ].join("\n"));
+    for (const [, ...ms] of rows) for (const v of ms) expect(v).toBeLessThan(25);
+  });
+});
