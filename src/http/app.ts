@@ -11,8 +11,9 @@ import { eventRoutes } from "./routes/events.js";
 import { userRoutes } from "./routes/users.js";
 import { itemRoutes } from "./routes/items.js";
 import { modelRoutes } from "./routes/models.js";
+import { experimentRoutes } from "./routes/experiments.js";
 
-export const routes: RouteSpec[] = [...healthRoutes, ...rankRoutes, ...eventRoutes, ...userRoutes, ...itemRoutes, ...modelRoutes];
+export const routes: RouteSpec[] = [...healthRoutes, ...rankRoutes, ...eventRoutes, ...userRoutes, ...itemRoutes, ...modelRoutes, ...experimentRoutes];
 
 export function createApp(config: ServiceConfig): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

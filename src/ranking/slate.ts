@@ -7,8 +7,8 @@
 //    impression or dismissal. A slate can therefore be shorter than k when fewer eligible candidates remain.
 // 2. Cold boost: `coldBoost` is added to the score of every cold item younger than `coldMaxAgeMs`, so new items
 //    get impressions before they have the interactions that would earn them a high score.
-// 3. Candidate pool: stochastic policies only see the `candidatePool` best (boosted) scores; the rest have
-//    propensity 0 at every rank and are never shown. This bounds the cost of 1000-candidate requests.
+// 3. Candidate pool: the policy only sees the `candidatePool` best (boosted) scores; the rest have propensity 0 at
+//    every rank and are never shown. This bounds the cost of 1000-candidate requests.
 // 4. Slots, one after another, from the policy's plan. With u the plan's utilities, e its exploit utilities and
 //    S the items already placed, an item's diversity-adjusted value is (MMR, divided by lambda so the plan's
 //    softmax temperature keeps its meaning)
@@ -182,11 +182,13 @@ function prepareRun(policy: Policy, input: PolicyInput, config: SlateConfig): Sl
   for (let i = 0; i < n; i++) if (!Number.isFinite(scores[i])) throw new RangeError(`slate: scores[${i}] is ${scores[i]}, not finite`);
 
   const boostedScore = new Float64Array(n);
+  const boosted = new Uint8Array(n);
   const eligible: number[] = [];
   for (let i = 0; i < n; i++) {
     const facts = candidates?.[i];
     if (facts !== undefined && isResting(facts, config)) continue;
-    boostedScore[i] = scores[i]! + (facts !== undefined && isBoosted(facts, config) ? config.coldBoost : 0);
+    boosted[i] = facts !== undefined && isBoosted(facts, config) ? 1 : 0;
+    boostedScore[i] = scores[i]! + boosted[i]! * config.coldBoost;
     eligible.push(i);
   }
   const pool = Int32Array.from(eligible.length <= config.candidatePool
@@ -218,7 +220,7 @@ function prepareRun(policy: Policy, input: PolicyInput, config: SlateConfig): Sl
   return {
     pool, plan, k, exploitOrder, diversity,
     maxExplore: explorationSlots(config.explorationBudget, k),
-    boosted: Uint8Array.from(pool, (i) => (boostedScore[i] !== scores[i] ? 1 : 0)),
+    boosted: Uint8Array.from(pool, (i) => boosted[i]!),
     softmax: plan.rule.kind === "softmax" ? new SoftmaxWeights(m, plan.rule.temperature) : null,
     taken: new Uint8Array(m),
   };
@@ -243,8 +245,8 @@ class Diversity {
   private readonly units: Float32Array;
   private readonly dimension: number;
   /** similarities[j][i] for a placed item j, NaN until computed. */
-  private readonly similarities: (Float32Array | undefined)[];
-  readonly penalty: Float64Array;
+  private readonly similarities: (Float64Array | undefined)[];
+  private readonly penalty: Float64Array;
   /** How many of the placed items penalty[i] accounts for. */
   private readonly accounted: Int32Array;
   private readonly placed: Int32Array;
@@ -258,7 +260,8 @@ class Diversity {
       if (v === null) return;
       if (v.length !== this.dimension) throw new RangeError(`slate: content vectors of ${v.length} and ${this.dimension} values`);
       const length = norm(v);
-      if (length > 0) for (let j = 0; j < v.length; j++) this.units[i * this.dimension + j] = v[j]! / length;
+      // A zero or non-finite vector is treated like a missing one: similar to nothing.
+      if (length > 0 && Number.isFinite(length)) for (let j = 0; j < v.length; j++) this.units[i * this.dimension + j] = v[j]! / length;
     });
     this.similarities = new Array(m);
     this.penalty = new Float64Array(m);
@@ -288,7 +291,7 @@ class Diversity {
 
   private similarity(j: number, i: number): number {
     let row = this.similarities[j];
-    if (row === undefined) this.similarities[j] = row = new Float32Array(this.penalty.length).fill(NaN);
+    if (row === undefined) this.similarities[j] = row = new Float64Array(this.penalty.length).fill(NaN);
     let value = row[i]!;
     if (Number.isNaN(value)) {
       const { units, dimension: d } = this;
@@ -304,12 +307,15 @@ class Diversity {
  * as items are taken, so a draw costs one pass of additions rather than one exponential per item. */
 class SoftmaxWeights {
   private readonly weights: Float64Array;
-  private utilities: Float64Array | null = null;
+  /** Weights computed afresh for one draw (scratch). */
+  private readonly fresh: Float64Array;
+  private utilities: Float64Array = new Float64Array(0);
   private allTotal = 0;
   private freeTotal = 0;
 
   constructor(m: number, private readonly temperature: number) {
     this.weights = new Float64Array(m);
+    this.fresh = new Float64Array(m);
   }
 
   reset(utilities: Float64Array): void {
@@ -327,33 +333,51 @@ class SoftmaxWeights {
     this.freeTotal -= this.weights[i]!;
   }
 
-  /** A free item with probability weight_i / total. */
+  /** A free item with probability proportional to exp(u_i / T). Once the heaviest items are taken, what is left of
+   * the running total may be mostly rounding error (or the weights may have underflowed): then it draws afresh. */
   sample(taken: Uint8Array, random: Random): number {
-    return this.pick(taken, random() * this.freeTotal, null);
+    if (!(this.freeTotal > 1e-6 * this.allTotal)) return this.sampleFresh(taken, random, null);
+    let target = random() * this.freeTotal;
+    let last = -1;
+    for (let i = 0; i < this.weights.length; i++) {
+      if (taken[i] === 1) continue;
+      target -= this.weights[i]!;
+      last = i;
+      if (target < 0) return i;
+    }
+    return last; // rounding left a sliver of `target`: the last free item takes it
   }
 
-  /** A free item with probability proportional to weight_i * exp(-penalty_i / T): by rejection from `sample`
-   * (accept with probability exp(-penalty_i / T) <= 1, which leaves exactly that distribution), so only proposed
-   * items need their penalty; after 32 rejections (heavy penalties) it computes every weight. */
+  /** A free item with probability proportional to exp((u_i - penalty_i) / T): by rejection from `sample` (accept
+   * with probability exp(-penalty_i / T) <= 1, which leaves exactly that distribution), so only proposed items need
+   * their penalty; after 32 rejections (heavy penalties) it computes every weight. */
   samplePenalised(taken: Uint8Array, random: Random, diversity: Diversity): number {
     for (let attempt = 0; attempt < 32; attempt++) {
       const i = this.sample(taken, random);
       if (random() < Math.exp(-diversity.penaltyOf(i) / this.temperature)) return i;
     }
-    let total = 0;
-    for (let i = 0; i < this.weights.length; i++) if (taken[i] === 0) total += this.weights[i]! * Math.exp(-diversity.penaltyOf(i) / this.temperature);
-    return this.pick(taken, random() * total, diversity);
+    return this.sampleFresh(taken, random, diversity);
   }
 
-  private pick(taken: Uint8Array, target: number, diversity: Diversity | null): number {
+  /** Draws from exp((u_i - penalty_i - max) / T) over the free items, every weight computed for this draw. */
+  private sampleFresh(taken: Uint8Array, random: Random, diversity: Diversity | null): number {
+    const { utilities, fresh } = this;
+    let top = -Infinity;
+    for (let i = 0; i < fresh.length; i++) {
+      fresh[i] = taken[i] === 1 ? -Infinity : utilities[i]! - (diversity === null ? 0 : diversity.penaltyOf(i));
+      top = Math.max(top, fresh[i]!);
+    }
+    let total = 0;
+    for (let i = 0; i < fresh.length; i++) total += fresh[i] = Math.exp((fresh[i]! - top) / this.temperature);
+    let target = random() * total;
     let last = -1;
-    for (let i = 0; i < this.weights.length; i++) {
+    for (let i = 0; i < fresh.length; i++) {
       if (taken[i] === 1) continue;
-      target -= diversity === null ? this.weights[i]! : this.weights[i]! * Math.exp(-diversity.penaltyOf(i) / this.temperature);
+      target -= fresh[i]!;
       last = i;
       if (target < 0) return i;
     }
-    return last; // rounding left a sliver of `target`: the last free item takes it
+    return last;
   }
 }
 

@@ -78,7 +78,7 @@ describe("POST /v1/rank", () => {
       mode: "candidates", k: 5, candidate_count: 6, context: JSON.stringify({ hour: 21, device: "mobile" }),
     })]);
     const logged = await rows("SELECT item_id, rank, score, propensity, explore, reason, policy, variant, model_version FROM impressions WHERE request_id = ? ORDER BY rank", json.requestId);
-    expect(logged).toEqual(json.items.map((item: { itemId: string; rank: number; score: number; propensity: number }) => ({
+    expect(logged).toEqual(json.items.map((item: { itemId: string; rank: number; score: number; propensity: number; reason: string }) => ({
       item_id: item.itemId, rank: item.rank, score: expect.closeTo(item.score, 6), propensity: item.propensity, explore: 0,
       reason: item.reason, policy: "greedy", variant: "greedy", model_version: BUNDLED_MANIFEST.version,
     })));
@@ -213,7 +213,7 @@ describe("GET /v1/models and /openapi.json", () => {
   it("documents every route from the validating schemas", async () => {
     const { status, json } = await call("GET", "/openapi.json", { key: null });
     expect(status).toBe(200);
-    expect(Object.keys(json.paths).sort()).toEqual(["/healthz", "/v1/events", "/v1/items", "/v1/models", "/v1/models/{version}/promote", "/v1/rank", "/v1/users", "/v1/users/{userId}"]);
+    expect(Object.keys(json.paths).sort()).toEqual(["/healthz", "/v1/events", "/v1/experiments", "/v1/items", "/v1/models", "/v1/models/{version}/promote", "/v1/rank", "/v1/users", "/v1/users/{userId}"]);
     expect(json.paths["/v1/rank"].post.requestBody.content["application/json"].schema.properties.k).toMatchObject({ type: "integer", minimum: 1, maximum: 100 });
   });
 });

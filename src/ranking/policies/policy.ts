@@ -87,7 +87,8 @@ export interface SelectionPlan {
 
 export interface Policy {
   readonly name: string;
-  /** The policy's plan for this request; the slate builder turns it into slots and propensities. */
+  /** The policy's plan for this request; the slate builder turns it into slots and propensities. Deterministic:
+   * any randomness goes through `utilities`, which the builder calls with the stream of each run it makes. */
   plan(input: PolicyInput): SelectionPlan;
   /** The policy on its own (every slot may explore; no cold boost or diversity): a slate with propensities. */
   select(input: PolicyInput): SlateEntry[];
