@@ -10,7 +10,7 @@ import { cosine, dot, norm } from "./vectors.js";
 export const FEATURE_LAYOUT = {
   version: "features-v1",
   names: [
-    "mf_dot",              // user factors . item factors (predicted rating deviation)
+    "mf_dot",              // user factors . item factors (implicit-feedback ALS: how likely the user interacts)
     "content_cos_long",    // cos(user long-term content vector, item content vector)
     "content_cos_short",   // cos(short-term interest from live events, item content vector)
     "tag_affinity",        // mean over the item's tags of the user's share of engagements with that tag
