@@ -5,14 +5,17 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 // The documented local keys, so tests use exactly what a developer gets.
-const apiKeys = /^API_KEYS='(.*)'$/m.exec(readFileSync(".dev.vars.example", "utf8"))![1]!;
+const devVars = readFileSync(".dev.vars.example", "utf8");
+const devVar = (name: string) => new RegExp(`^${name}='(.*)'$`, "m").exec(devVars)![1]!;
 
 export default defineConfig(async () => ({
   root: import.meta.dirname,
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
-      miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations"), API_KEYS: apiKeys } },
+      miniflare: { bindings: {
+        TEST_MIGRATIONS: await readD1Migrations("./migrations"), API_KEYS: devVar("API_KEYS"), PSEUDONYM_KEY: devVar("PSEUDONYM_KEY"),
+      } },
     }),
   ],
   test: {

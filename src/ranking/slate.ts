@@ -22,7 +22,9 @@
 //    the process is run again `propensityDraws` (D) times on a separate stream, and
 //        p_hat = (1 + number of draws that put i at rank r) / (D + 1),
 //    the served slate counting as one more draw, so an estimate is never 0. Its standard error is at most
-//    0.5 / sqrt(D + 1): 0.031 at the default D = 256.
+//    0.5 / sqrt(D + 1): 0.031 at the default D = 256. The draws dominate a request's cost: each is one run of the
+//    slots (k short scans of the pool) plus the policy's own draw (Thompson: one Beta per cluster among the
+//    candidates; LinTS: pool x hiddenSize multiply-adds). test/unit/policy-cost.test.ts measures it.
 import { norm } from "./vectors.js";
 import { seededRandom } from "./random.js";
 import type { CandidateFacts, Policy, PolicyInput, Random, SelectionPlan, SlateEntry } from "./policies/policy.js";

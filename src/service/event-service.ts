@@ -12,12 +12,15 @@ export interface IncomingEvent {
   requestId?: string | undefined; value?: number | undefined; timestamp?: number | undefined;
 }
 
-export interface EventDeps { db: Database; userState: DurableObjectNamespace<UserStateObject>; now: number }
+export interface EventDeps {
+  db: Database; userState: DurableObjectNamespace<UserStateObject>; now: number; userKey: (userId: string) => Promise<string>;
+}
 
 export async function ingestEvents(deps: EventDeps, events: readonly IncomingEvent[]): Promise<{ accepted: number; duplicates: number }> {
   const { db, now } = deps;
+  const keys = new Map(await Promise.all([...new Set(events.map((e) => e.userId))].map(async (id) => [id, await deps.userKey(id)] as const)));
   const rows: EventRow[] = events.map((event) => ({
-    eventId: event.eventId, userId: event.userId, itemId: event.itemId, type: event.type, value: event.value ?? null,
+    eventId: event.eventId, userId: keys.get(event.userId)!, itemId: event.itemId, type: event.type, value: event.value ?? null,
     requestId: event.requestId ?? null, timestamp: event.timestamp ?? now, receivedAt: now,
   }));
   const inserted = await insertNewEvents(db, rows);

@@ -25,6 +25,7 @@ export interface RankDeps {
   now: number;
   requestId: string;
   clusterCount: number;
+  userKey: (userId: string) => Promise<string>;
 }
 
 export interface RankInput {
@@ -70,8 +71,9 @@ function catalogueClusters(catalogue: Catalogue, clusterCount: number): Map<stri
 export async function rankForUser(deps: RankDeps, input: RankInput, variant: Variant): Promise<RankOutput> {
   const { db, now } = deps;
   await ensureBundledModel(db, now);
-  const state = await readRequestState(db, input.userId, variant.modelVersion);
-  const stub = deps.userState.get(deps.userState.idFromName(input.userId));
+  const userKey = await deps.userKey(input.userId);
+  const state = await readRequestState(db, userKey, variant.modelVersion);
+  const stub = deps.userState.get(deps.userState.idFromName(userKey));
   const [catalogue, live] = await Promise.all([loadCatalogue(db, state.catalogueVersion), stub.rankContext(now)]);
 
   const excluded = new Set(input.exclude);
@@ -124,11 +126,11 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
   }));
   await Promise.all([
     logDecision(db, {
-      requestId: output.requestId, userId: input.userId, variant: output.variant, policy: output.policy,
+      requestId: output.requestId, userId: userKey, variant: output.variant, policy: output.policy,
       modelVersion: output.modelVersion, fallback: output.fallback, mode: input.candidates === undefined ? "catalogue" : "candidates",
       k: input.k, candidateCount: candidates.length, context: { ...input.context }, createdAt: now,
     }, items.map((item) => ({
-      requestId: output.requestId, rank: item.rank, userId: input.userId, itemId: item.itemId, score: item.score,
+      requestId: output.requestId, rank: item.rank, userId: userKey, itemId: item.itemId, score: item.score,
       propensity: item.propensity, explore: item.explore, reason: item.reason, policy: output.policy,
       variant: output.variant, modelVersion: output.modelVersion, createdAt: now,
     }))),

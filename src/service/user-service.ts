@@ -6,7 +6,7 @@ import { eraseUser, findUser, userActivityCounts } from "../storage/d1/user-repo
 import type { LiveEvent, LiveSummary, UserStateObject } from "../storage/durable/user-state-object.js";
 import { clusterFromTags } from "../ranking/clusters.js";
 
-export interface UserDeps { db: Database; userState: DurableObjectNamespace<UserStateObject> }
+export interface UserDeps { db: Database; userState: DurableObjectNamespace<UserStateObject>; userKey: (userId: string) => Promise<string> }
 
 export interface UserView {
   userId: string;
@@ -26,8 +26,9 @@ export interface UserView {
 const TOP = 5;
 
 export async function describeUser(deps: UserDeps, userId: string, variant: string, clusterCount: number): Promise<UserView | null> {
-  const stub = deps.userState.get(deps.userState.idFromName(userId));
-  const [row, counts, live] = await Promise.all([findUser(deps.db, userId), userActivityCounts(deps.db, userId), stub.summary()]);
+  const key = await deps.userKey(userId);
+  const stub = deps.userState.get(deps.userState.idFromName(key));
+  const [row, counts, live] = await Promise.all([findUser(deps.db, key), userActivityCounts(deps.db, key), stub.summary()]);
   if (row === undefined && live === null && counts.decisions + counts.events === 0) return null;
 
   const catalogue = await loadCatalogue(deps.db, await currentCatalogueVersion(deps.db));
@@ -72,6 +73,7 @@ function clusterSummary(rates: LiveSummary["clusterRates"], tags: string[], clus
 }
 
 export async function eraseUserEverywhere(deps: UserDeps, userId: string): Promise<void> {
-  await eraseUser(deps.db, userId);
-  await deps.userState.get(deps.userState.idFromName(userId)).erase();
+  const key = await deps.userKey(userId);
+  await eraseUser(deps.db, key);
+  await deps.userState.get(deps.userState.idFromName(key)).erase();
 }

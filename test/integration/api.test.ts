@@ -12,7 +12,7 @@ import { findUser, toUserProfile } from "../../src/storage/d1/user-repository.js
 import type { UserStateObject } from "../../src/storage/durable/user-state-object.js";
 import { fixtureItems, fixtureUser } from "../fixtures/catalogue.js";
 import { ADMIN_KEY, call } from "./http.js";
-import { userInVariant, variantOf } from "./variants.js";
+import { keyOf, userInVariant, variantOf } from "./variants.js";
 
 const items = fixtureItems(40);
 // Greedy is deterministic, so its slate and propensities can be checked exactly; the learning tests cover the others.
@@ -63,7 +63,7 @@ describe("POST /v1/rank", () => {
     const db = database(env.DB);
     const catalogue = await loadCatalogue(db, await currentCatalogueVersion(db));
     const pool = candidates.filter((id) => id !== "item-2" && id !== "item-3").map((id) => catalogue.byId.get(id) ?? coldItem(id, Date.now()));
-    const profile = toUserProfile(GREEDY_USER, await findUser(db, GREEDY_USER));
+    const profile = toUserProfile(GREEDY_USER, await findUser(db, await keyOf(GREEDY_USER)));
     const loaded = await loadModel(BUNDLED_MODEL_BYTES, BUNDLED_MANIFEST);
     if (!loaded.ok) throw new Error(loaded.reason);
     const features = buildFeatureMatrix(profile, { shortTermVector: null }, pool, { hour: 21, device: "mobile" }, Date.now());
@@ -74,7 +74,7 @@ describe("POST /v1/rank", () => {
 
     const decision = await rows("SELECT * FROM decisions WHERE request_id = ?", json.requestId);
     expect(decision).toEqual([expect.objectContaining({
-      user_id: GREEDY_USER, variant: "greedy", policy: "greedy", model_version: BUNDLED_MANIFEST.version, fallback: 0,
+      user_id: await keyOf(GREEDY_USER), variant: "greedy", policy: "greedy", model_version: BUNDLED_MANIFEST.version, fallback: 0,
       mode: "candidates", k: 5, candidate_count: 6, context: JSON.stringify({ hour: 21, device: "mobile" }),
     })]);
     const logged = await rows("SELECT item_id, rank, score, propensity, explore, reason, policy, variant, model_version FROM impressions WHERE request_id = ? ORDER BY rank", json.requestId);
@@ -131,13 +131,13 @@ describe("POST /v1/events", () => {
     const answers = await Promise.all([1, 2, 3].map(() => call("POST", "/v1/events", { body: { events: concurrent } })));
     expect(answers.map((a) => a.json.accepted).sort()).toEqual([0, 0, 1]);
 
-    expect(await rows("SELECT event_id, item_id, type, value FROM events WHERE user_id = 'u-ev' ORDER BY event_id")).toEqual([
+    expect(await rows("SELECT event_id, item_id, type, value FROM events WHERE user_id = ? ORDER BY event_id", await keyOf("u-ev"))).toEqual([
       { event_id: "e-1", item_id: "item-1", type: "click", value: null },
       { event_id: "e-2", item_id: "item-2", type: "rating", value: 5 },
       { event_id: "e-3", item_id: "never-ranked", type: "dwell", value: 40 },
       { event_id: "e-4", item_id: "item-4", type: "purchase", value: null },
     ]);
-    const live = await runInDurableObject(userState.get(userState.idFromName("u-ev")), async (_, state) => ({
+    const live = await runInDurableObject(userState.get(userState.idFromName(await keyOf("u-ev"))), async (_, state) => ({
       applied: state.storage.sql.exec("SELECT event_id FROM applied_events ORDER BY event_id").toArray().map((r) => r.event_id),
       counts: Object.fromEntries(state.storage.sql.exec("SELECT type, n FROM event_counts").toArray().map((r) => [r.type, r.n])),
       hasInterest: state.storage.sql.exec("SELECT vector IS NOT NULL AS v FROM interest").toArray()[0]?.v,
@@ -164,13 +164,18 @@ describe("users", () => {
       recentEvents: [{ eventId: "del-1", itemId: "item-5", type: "click" }],
     });
     expect(before.json.interests.shortTerm[0]).toMatchObject({ itemId: "item-5" });
+    // Stored under the pseudonym only: no row holds the raw id.
+    for (const table of ["decisions", "impressions", "events"]) {
+      expect(await rows(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`, await keyOf("u-del"))).not.toEqual([{ n: 0 }]);
+      expect(await rows(`SELECT count(*) AS n FROM ${table} WHERE user_id = 'u-del'`)).toEqual([{ n: 0 }]);
+    }
 
     expect(await call("DELETE", "/v1/users/u-del")).toMatchObject({ status: 200, json: { deleted: true } });
     expect((await call("GET", "/v1/users/u-del")).status).toBe(404);
     for (const table of ["decisions", "impressions", "events", "users"]) {
-      expect(await rows(`SELECT count(*) AS n FROM ${table} WHERE user_id = 'u-del'`)).toEqual([{ n: 0 }]);
+      expect(await rows(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`, await keyOf("u-del"))).toEqual([{ n: 0 }]);
     }
-    const left = await runInDurableObject(userState.get(userState.idFromName("u-del")), async (_, state) => ({
+    const left = await runInDurableObject(userState.get(userState.idFromName(await keyOf("u-del"))), async (_, state) => ({
       applied: state.storage.sql.exec("SELECT count(*) AS n FROM applied_events").one().n,
       recent: state.storage.sql.exec("SELECT count(*) AS n FROM recent_events").one().n,
       interest: state.storage.sql.exec("SELECT count(*) AS n FROM interest").one().n,

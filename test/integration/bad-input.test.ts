@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { UserStateObject } from "../../src/storage/durable/user-state-object.js";
 import { fixtureItems } from "../fixtures/catalogue.js";
 import { ADMIN_KEY, call } from "./http.js";
+import { keyOf } from "./variants.js";
 
 const userState = env.USER_STATE as unknown as DurableObjectNamespace<UserStateObject>;
 
@@ -14,7 +15,7 @@ async function tableCounts(): Promise<Record<string, unknown>> {
 }
 
 async function liveEventCount(userId: string): Promise<number> {
-  return runInDurableObject(userState.get(userState.idFromName(userId)), async (_, state) =>
+  return runInDurableObject(userState.get(userState.idFromName(await keyOf(userId))), async (_, state) =>
     state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM applied_events").one().n);
 }
 

@@ -7,17 +7,17 @@ import { DEFAULT_LEARNING_CONFIG } from "../../src/ranking/learning-config.js";
 import { wilsonInterval } from "../../src/ranking/intervals.js";
 import { fixtureItems } from "../fixtures/catalogue.js";
 import { ADMIN_KEY, call } from "./http.js";
-import { EXPERIMENT, userInVariant } from "./variants.js";
+import { EXPERIMENT, keyOf, userInVariant } from "./variants.js";
 
-const stubFor = (userId: string) => env.USER_STATE.get(env.USER_STATE.idFromName(userId));
+const stubFor = async (userId: string) => env.USER_STATE.get(env.USER_STATE.idFromName(await keyOf(userId)));
 
 async function counters(userId: string): Promise<Record<string, number>> {
-  return runInDurableObject(stubFor(userId), async (_, state) =>
+  return runInDurableObject(await stubFor(userId), async (_, state) =>
     Object.fromEntries(state.storage.sql.exec<{ name: string; n: number }>("SELECT name, n FROM counters").toArray().map((r) => [r.name, r.n])));
 }
 
 async function observations(userId: string): Promise<number> {
-  return runInDurableObject(stubFor(userId), async (_, state) => {
+  return runInDurableObject(await stubFor(userId), async (_, state) => {
     const row = state.storage.sql.exec<{ state: string }>("SELECT state FROM bandit").toArray()[0];
     return row === undefined ? 0 : (JSON.parse(row.state) as { observations: number }).observations;
   });
@@ -56,7 +56,7 @@ describe("rewards", () => {
     const userId = userInVariant("control", "expire");
     const ranked = await call("POST", "/v1/rank", { body: { userId, k: 4 } });
     // Age the open decision past the window, as if the next request came an hour later.
-    await runInDurableObject(stubFor(userId), async (_, state) => {
+    await runInDurableObject(await stubFor(userId), async (_, state) => {
       state.storage.sql.exec("UPDATE decisions SET served_at = served_at - ?", DEFAULT_LEARNING_CONFIG.rewardWindowMs + 1);
     });
     await call("POST", "/v1/rank", { body: { userId, k: 4 } });
@@ -83,11 +83,11 @@ describe("durability", () => {
     const userId = "durable-user";
     const batch = (from: number) => Array.from({ length: 20 }, (_, i) => ({ eventId: `d-${from + i}`, userId, itemId: `item-${(from + i) % 30}`, type: "click" }));
     expect((await call("POST", "/v1/events", { body: { events: batch(0) } })).json).toEqual({ accepted: 20, duplicates: 0 });
-    await evictDurableObject(stubFor(userId));
+    await evictDurableObject(await stubFor(userId));
     expect((await call("POST", "/v1/events", { body: { events: batch(20) } })).json).toEqual({ accepted: 20, duplicates: 0 });
     await abortAllDurableObjects();
     expect((await call("POST", "/v1/events", { body: { events: [...batch(20), ...batch(40)] } })).json).toEqual({ accepted: 20, duplicates: 20 });
-    const stored = await runInDurableObject(stubFor(userId), async (_, state) => ({
+    const stored = await runInDurableObject(await stubFor(userId), async (_, state) => ({
       applied: state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM applied_events").one().n,
       clicks: state.storage.sql.exec<{ n: number }>("SELECT n FROM event_counts WHERE type = 'click'").one().n,
     }));

@@ -58,14 +58,15 @@ export const userRoutes = [
     summary: "Upsert user profiles (1..500): collaborative and content vectors, tag affinity, rating stats (used by ingest)",
     request: UsersRequest, response: UpsertedResponse,
     handler: async (c, body) => {
-      const { db, now } = bindings(c);
+      const { db, now, userKey } = bindings(c);
       const dims = dimensions(c.env);
       body.users.forEach((user, index) => {
         checkDimension("users", index, "collabVector", user.collabVector, dims.collab);
         checkDimension("users", index, "contentVector", user.contentVector, dims.content);
       });
-      await upsertUsers(db, body.users.map((user) => ({
-        userId: user.userId,
+      const keys = await Promise.all(body.users.map((user) => userKey(user.userId)));
+      await upsertUsers(db, body.users.map((user, i) => ({
+        userId: keys[i]!,
         collabVector: user.collabVector ? encodeVector(Float32Array.from(user.collabVector)) : null,
         contentVector: user.contentVector ? encodeVector(Float32Array.from(user.contentVector)) : null,
         tagAffinity: user.tagAffinity, ratingCount: user.ratingCount, ratingMean: user.ratingMean,

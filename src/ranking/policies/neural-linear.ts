@@ -3,6 +3,7 @@
 // regression on that layer learns how this user's rewards deviate from the guess:
 //   reward_i ~ score_i + x_i . w,   x_i = hidden_i / |hidden_i|,   w ~ N(A^-1 b, sigma^2 A^-1).
 import { DEFAULT_BANDIT_PRIOR, linearPosterior, normaliseInto, priorLinearModel, type LinearPosterior } from "../bandit-state.js";
+import { dot } from "../vectors.js";
 import type { PolicyInput, SelectionPlan } from "./policy.js";
 
 export interface NeuralLinearRequest {
@@ -34,10 +35,4 @@ export function neuralLinearRequest({ scores, hidden, hiddenSize: d, bandit }: P
 export function scoresOnlyPlan(scores: Float32Array, exploreReason: string): SelectionPlan {
   const exploit = Float64Array.from(scores);
   return { exploit, utilities: exploit, rule: { kind: "argmax" }, exploitReason: "exploit:no-hidden", exploreReason };
-}
-
-export function dot(a: Float64Array, b: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }

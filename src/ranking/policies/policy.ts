@@ -43,7 +43,8 @@ export interface PolicyInput {
   random: Random;
   /** Interest cluster per candidate (see clusters.ts), for cluster Thompson sampling; absent: no cluster is known. */
   clusters?: ArrayLike<number>;
-  /** The user's bandit state (bandit-state.ts); absent: the prior, as for a new user. */
+  /** The user's bandit state (bandit-state.ts), aligned to the model that produced `hidden` (alignBanditState);
+   * absent: the prior, as for a new user. */
   bandit?: BanditState;
   /** Per-candidate facts for the slate builder, in candidate order; absent: no boost, fatigue or diversity applies. */
   candidates?: readonly CandidateFacts[];
