@@ -12,8 +12,9 @@ import { userRoutes } from "./routes/users.js";
 import { itemRoutes } from "./routes/items.js";
 import { modelRoutes } from "./routes/models.js";
 import { experimentRoutes } from "./routes/experiments.js";
+import { logRoutes } from "./routes/logs.js";
 
-export const routes: RouteSpec[] = [...healthRoutes, ...rankRoutes, ...eventRoutes, ...userRoutes, ...itemRoutes, ...modelRoutes, ...experimentRoutes];
+export const routes: RouteSpec[] = [...healthRoutes, ...rankRoutes, ...eventRoutes, ...userRoutes, ...itemRoutes, ...modelRoutes, ...experimentRoutes, ...logRoutes];
 
 export function createApp(config: ServiceConfig): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -393,8 +393,8 @@ function runSlots(run: SlateRun, utilities: Float64Array, random: Random, out: I
   taken.fill(0);
   diversity?.reset();
   softmax?.reset(utilities);
-  // Sampled utilities are only ever asked for their best free item, which is among their k best (fewer than k are
-  // taken), so a partial order of k items replaces a sort.
+  // Utilities other than the exploit ones (a posterior draw, an optimistic bound) are only asked for their best free
+  // item, which is among their k best (fewer than k are taken), so a partial order of k items replaces a sort.
   const order = utilities === plan.exploit ? exploitOrder : topIndices(utilities, run.k);
   let explorations = 0;
   for (let r = 0; r < run.k; r++) {

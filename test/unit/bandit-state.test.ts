@@ -7,10 +7,10 @@ import { gaussian, seededRandom } from "../../src/ranking/random.js";
 
 describe("createBanditState", () => {
   it("starts every cluster at the prior and the linear model at A = ridge I, b = 0", () => {
-    const state = createBanditState({ clusterCount: 3, dimension: 2, modelVersion: "m1", prior: { alpha: 2, ridge: 0.5 } });
+    const state = createBanditState({ clusterCount: 3, dimension: 2, modelVersion: "m1", prior: { alpha: 2, beta: 1, ridge: 0.5 } });
     expect(state).toEqual({
       version: 1,
-      prior: { ...DEFAULT_BANDIT_PRIOR, alpha: 2, ridge: 0.5 },
+      prior: { ...DEFAULT_BANDIT_PRIOR, alpha: 2, beta: 1, ridge: 0.5 },
       clusterAlpha: [2, 2, 2],
       clusterBeta: [1, 1, 1],
       linear: { modelVersion: "m1", dimension: 2, precision: [0.5, 0, 0, 0.5], response: [0, 0] },
@@ -30,7 +30,7 @@ describe("createBanditState", () => {
 
 describe("updateBandit: cluster counts", () => {
   it("adds the clamped reward as a fractional success, without forgetting", () => {
-    let state = createBanditState({ clusterCount: 2, dimension: 0, prior: { forgetting: 1 } });
+    let state = createBanditState({ clusterCount: 2, dimension: 0, prior: { alpha: 1, beta: 1, forgetting: 1 } });
     for (const reward of [1, 0, 2, -0.5, 0.25]) state = updateBandit(state, { cluster: 1, hidden: null, score: 0, reward });
     expect(state.clusterAlpha).toEqual([1, 1 + 1 + 0 + 1 + 0 + 0.25]);
     expect(state.clusterBeta).toEqual([1, 1 + 0 + 1 + 0 + 1 + 0.75]);
@@ -38,7 +38,7 @@ describe("updateBandit: cluster counts", () => {
   });
 
   it("forgets: old evidence fades towards the prior, so counts stay bounded", () => {
-    let state = createBanditState({ clusterCount: 2, dimension: 0, prior: { forgetting: 0.9 } });
+    let state = createBanditState({ clusterCount: 2, dimension: 0, prior: { alpha: 1, beta: 1, forgetting: 0.9 } });
     for (let t = 0; t < 1000; t++) state = updateBandit(state, { cluster: 0, hidden: null, score: 0, reward: 1 });
     // Fixed point of alpha <- 0.9 alpha + 0.1 * 1 + 1: alpha = 11; beta stays at the prior; cluster 1 is untouched.
     expect(state.clusterAlpha[0]).toBeCloseTo(11, 9);

@@ -160,7 +160,7 @@ describe("Thompson sampling over clusters against the exact posterior", () => {
 
   it("puts each candidate at each rank with the probability the Beta posteriors give (2 clusters, 4 candidates, k = 2)", () => {
     // Counts: cluster 0 saw 2 successes in 5, cluster 1 3 in 4 (no forgetting), so Beta(3, 4) and Beta(4, 2).
-    let bandit = createBanditState({ clusterCount: 2, dimension: 0, prior: { forgetting: 1 } });
+    let bandit = createBanditState({ clusterCount: 2, dimension: 0, prior: { alpha: 1, beta: 1, forgetting: 1 } });
     for (const [cluster, reward] of [[0, 1], [0, 1], [0, 0], [0, 0], [0, 0], [1, 1], [1, 1], [1, 1], [1, 0]] as const) {
       bandit = updateBandit(bandit, { cluster, hidden: null, score: 0, reward });
     }

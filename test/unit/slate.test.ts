@@ -76,6 +76,15 @@ describe("exploration budget", () => {
   });
 });
 
+describe("softmax rule", () => {
+  it("stays greedy at a tiny temperature even after the weights of the items left underflow", () => {
+    const config = parseSlateConfig({ explorationBudget: 1, diversityLambda: 1, coldBoost: 0 });
+    const slate = buildSlate(new SoftmaxPolicy({ temperature: 1e-4 }), input([0.2, 0.1, 0.9], 3), config);
+    // exp(-0.7 / 1e-4) is 0 in floating point: once item 2 is placed, the rest must be drawn from fresh weights.
+    expect(slate.map((e) => [e.index, e.propensity])).toEqual([[2, 1], [0, 1], [1, 1]]);
+  });
+});
+
 describe("fatigue", () => {
   const config = parseSlateConfig({ ...OFF, fatigueImpressions: 3, restMs: 2 * DAY_MS });
 

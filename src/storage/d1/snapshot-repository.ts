@@ -1,8 +1,17 @@
-import { and, desc, gte, lt, sql } from "drizzle-orm";
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Database } from "./database.js";
 import { decisions, events, impressions, snapshots } from "./schema/index.js";
 
 export type SnapshotRow = typeof snapshots.$inferSelect;
+export const SNAPSHOT_STATUSES = ["pending", "training", "promoted", "rejected", "failed"] as const;
+
+export async function listSnapshots(db: Database): Promise<SnapshotRow[]> {
+  return db.select().from(snapshots).orderBy(desc(snapshots.cronSlot)).all();
+}
+
+export async function setSnapshotStatus(db: Database, cronSlot: number, status: SnapshotRow["status"]): Promise<SnapshotRow | undefined> {
+  return (await db.update(snapshots).set({ status }).where(eq(snapshots.cronSlot, cronSlot)).returning())[0];
+}
 
 /** Records the snapshot for `cronSlot` covering everything logged since the previous one. Returns null when this
  * slot already has one (the trigger fired twice). */

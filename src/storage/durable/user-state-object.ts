@@ -106,7 +106,8 @@ export class UserStateObject extends DurableObject<Env> {
   /** Remembers a served slate: each item counts one impression, and rewards for it are credited within the window. */
   recordDecision(requestId: string, servedAt: number, items: ServedItem[], modelVersion: string | null, hiddenSize: number): void {
     this.ctx.storage.transactionSync(() => {
-      let bandit = alignBanditState(this.readBandit(), modelVersion, hiddenSize);
+      // A fallback answer (no model, no hidden layer) leaves the linear model as it is: it is about the live model.
+      let bandit = modelVersion === null ? this.readBandit() : alignBanditState(this.readBandit(), modelVersion, hiddenSize);
       bandit = this.closeExpiredDecisions(servedAt, bandit);
       const open: OpenDecision = { servedAt, items: items.map((item) => ({ ...item, credited: false })) };
       this.sql.exec(`INSERT OR IGNORE INTO decisions (request_id, served_at, items) VALUES (?, ?, ?)`, requestId, servedAt, JSON.stringify(open.items));
