@@ -4,7 +4,8 @@
 import { eq } from "drizzle-orm";
 import { alignBanditState } from "../ranking/bandit-state.js";
 import { assignClusters } from "../ranking/clusters.js";
-import { buildFeatureMatrix } from "../ranking/features.js";
+import { buildFeatureMatrix, FEATURE_COUNT, FEATURE_LAYOUT } from "../ranking/features.js";
+import { encodeVector } from "../ranking/vectors.js";
 import type { CandidateFacts, Random } from "../ranking/policies/policy.js";
 import { FallbackScorer } from "../ranking/scorer/fallback-scorer.js";
 import type { Scorer, Scores } from "../ranking/scorer/scorer.js";
@@ -128,11 +129,12 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
     logDecision(db, {
       requestId: output.requestId, userId: userKey, variant: output.variant, policy: output.policy,
       modelVersion: output.modelVersion, fallback: output.fallback, mode: input.candidates === undefined ? "catalogue" : "candidates",
-      k: input.k, candidateCount: candidates.length, context: { ...input.context }, createdAt: now,
-    }, items.map((item) => ({
+      k: input.k, candidateCount: candidates.length, context: { ...input.context }, featureLayout: FEATURE_LAYOUT.version, createdAt: now,
+    }, items.map((item, position) => ({
       requestId: output.requestId, rank: item.rank, userId: userKey, itemId: item.itemId, score: item.score,
       propensity: item.propensity, explore: item.explore, reason: item.reason, policy: output.policy,
       variant: output.variant, modelVersion: output.modelVersion, createdAt: now,
+      features: encodeVector(features.subarray(slate[position]!.index * FEATURE_COUNT, (slate[position]!.index + 1) * FEATURE_COUNT)),
     }))),
     stub.recordDecision(output.requestId, now, served, scorer.modelVersion, hiddenSize),
   ]);

@@ -4,7 +4,8 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUNDLED_MANIFEST, BUNDLED_MODEL_BYTES } from "../../src/model/model-provider.js";
 import { loadModel } from "../../src/model/model-loader.js";
-import { buildFeatureMatrix } from "../../src/ranking/features.js";
+import { buildFeatureMatrix, FEATURE_COUNT } from "../../src/ranking/features.js";
+import { decodeVector } from "../../src/ranking/vectors.js";
 import { coldItem } from "../../src/ranking/types.js";
 import { currentCatalogueVersion, loadCatalogue } from "../../src/storage/d1/catalogue-repository.js";
 import { database } from "../../src/storage/d1/database.js";
@@ -72,10 +73,18 @@ describe("POST /v1/rank", () => {
       expect(item.score).toBeCloseTo(expected.scores[pool.findIndex((p) => p.itemId === item.itemId)]!, 4);
     }
 
+    // Each impression logs the exact feature row it was scored with.
+    const loggedFeatures = await rows("SELECT item_id, features FROM impressions WHERE request_id = ? ORDER BY rank", json.requestId);
+    for (const row of loggedFeatures) {
+      const index = pool.findIndex((p) => p.itemId === row.item_id);
+      const expectedRow = Array.from(features.subarray(index * FEATURE_COUNT, (index + 1) * FEATURE_COUNT));
+      Array.from(decodeVector(row.features as string)).forEach((value, f) => expect(value).toBeCloseTo(expectedRow[f]!, 5));
+    }
+
     const decision = await rows("SELECT * FROM decisions WHERE request_id = ?", json.requestId);
     expect(decision).toEqual([expect.objectContaining({
       user_id: await keyOf(GREEDY_USER), variant: "greedy", policy: "greedy", model_version: BUNDLED_MANIFEST.version, fallback: 0,
-      mode: "candidates", k: 5, candidate_count: 6, context: JSON.stringify({ hour: 21, device: "mobile" }),
+      mode: "candidates", k: 5, candidate_count: 6, context: JSON.stringify({ hour: 21, device: "mobile" }), feature_layout: "features-v1",
     })]);
     const logged = await rows("SELECT item_id, rank, score, propensity, explore, reason, policy, variant, model_version FROM impressions WHERE request_id = ? ORDER BY rank", json.requestId);
     expect(logged).toEqual(json.items.map((item: { itemId: string; rank: number; score: number; propensity: number; reason: string }) => ({

@@ -12,6 +12,8 @@ export const decisions = sqliteTable("decisions", {
   k: integer("k").notNull(),
   candidateCount: integer("candidate_count").notNull(),
   context: text("context", { mode: "json" }).$type<Record<string, string | number | boolean>>().notNull(),
+  /** The feature layout of the impressions' logged feature rows. */
+  featureLayout: text("feature_layout").notNull().default("features-v1"),
   createdAt: integer("created_at").notNull(),
 }, (table) => [index("decisions_user").on(table.userId), index("decisions_created").on(table.createdAt)]);
 
@@ -28,5 +30,8 @@ export const impressions = sqliteTable("impressions", {
   policy: text("policy").notNull(),
   variant: text("variant").notNull(),
   modelVersion: text("model_version"),
+  /** base64 float32: the feature row the item was scored with, so retraining and off-policy evaluation use exactly
+   * what was served (no training/serving skew from re-deriving features later). */
+  features: text("features"),
   createdAt: integer("created_at").notNull(),
 }, (table) => [primaryKey({ columns: [table.requestId, table.rank] }), index("impressions_user").on(table.userId)]);
