@@ -15,6 +15,9 @@ export default defineConfig(async () => ({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: { bindings: {
         TEST_MIGRATIONS: await readD1Migrations("./migrations"), API_KEYS: devVar("API_KEYS"), PSEUDONYM_KEY: devVar("PSEUDONYM_KEY"),
+        // Tests read the decision log right after a call, so it is written before the response (the deferred path
+        // shares the same writer; faults.test.ts covers its retry queue).
+        DECISION_LOG: "sync",
       } },
     }),
   ],

@@ -2,6 +2,7 @@
 // presented key is hashed and compared to each configured hash in constant time.
 import { z } from "zod";
 import { ApiError } from "./errors.js";
+import type { RateLimit } from "./rate-limit.js";
 
 export type Scope = "serve" | "admin";
 
@@ -9,6 +10,8 @@ const KeyConfig = z.array(z.strictObject({
   id: z.string().min(1),
   scope: z.enum(["serve", "admin"]),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters"),
+  /** Optional per-key rate limit (see rate-limit.ts). */
+  rateLimit: z.strictObject({ ratePerSecond: z.number().positive(), burst: z.number().int().min(1) }).optional(),
 })).min(1);
 type KeyConfig = z.infer<typeof KeyConfig>;
 
@@ -42,8 +45,8 @@ function hexBytes(hex: string): Uint8Array {
   return new Uint8Array(hex.match(/../g)!.map((pair) => parseInt(pair, 16)));
 }
 
-/** Returns the caller's key id and scope, or throws 401/403. */
-export async function authorize(header: string | undefined, required: Scope, keySource: string | undefined): Promise<{ keyId: string; scope: Scope }> {
+/** Returns the caller's key id, scope and rate limit, or throws 401/403. */
+export async function authorize(header: string | undefined, required: Scope, keySource: string | undefined): Promise<{ keyId: string; scope: Scope; rateLimit?: RateLimit | undefined }> {
   const keys = configuredKeys(keySource);
   const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? "");
   if (match === null) throw new ApiError("UNAUTHORIZED", "Authorization header must be \"Bearer <key>\"");
@@ -57,5 +60,5 @@ export async function authorize(header: string | undefined, required: Scope, key
   if (required === "admin" && found.scope !== "admin") {
     throw new ApiError("FORBIDDEN", `this route needs the admin scope; key "${found.id}" has scope ${found.scope}`);
   }
-  return { keyId: found.id, scope: found.scope };
+  return { keyId: found.id, scope: found.scope, rateLimit: found.rateLimit };
 }

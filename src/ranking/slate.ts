@@ -212,6 +212,7 @@ function prepareRun(policy: Policy, input: PolicyInput, config: SlateConfig): Sl
     random: input.random,
     ...(clusters === undefined ? {} : { clusters: Int32Array.from(pool, (i) => clusters[i]!) }),
     ...(input.bandit === undefined ? {} : { bandit: input.bandit }),
+    ...(candidates === undefined ? {} : { candidates: Array.from(pool, (i) => candidates[i]!) }),
   });
   if (plan.exploit.length !== m) throw new RangeError(`slate: ${policy.name} planned ${plan.exploit.length} utilities for ${m} candidates`);
 
@@ -489,6 +490,7 @@ function nthFree(taken: Uint8Array, n: number): number {
 
 /** Closed forms; null where the Monte Carlo estimate is needed.
  * - Deterministic process: 1 at every rank.
+ * - Uniform slots (epsilon 1) with a budget of at least k exploratory slots: 1 / m at every rank (m: pool size).
  * - First slot, fixed utilities u over n candidates, budget of at least one exploratory slot:
  *     epsilon: p(i) = epsilon / n + (1 - epsilon) [i = argmax u]
  *     softmax: p(i) = exp(u_i / T) / sum_j exp(u_j / T)
@@ -496,6 +498,9 @@ function nthFree(taken: Uint8Array, n: number): number {
 function exactPropensities(run: SlateRun, served: Int32Array): (number | null)[] {
   const { plan, k, maxExplore } = run;
   if (maxExplore === 0 || isDeterministic(plan)) return new Array<number>(k).fill(1);
+  // Every slot uniform over the free candidates (epsilon 1) and a budget that cannot bind: a uniformly random
+  // k-permutation of the pool, so each of the m candidates is at each rank with probability exactly 1 / m.
+  if (plan.rule.kind === "epsilon" && plan.rule.epsilon === 1 && maxExplore >= k) return new Array<number>(k).fill(1 / run.pool.length);
   const propensities = new Array<number | null>(k).fill(null);
   if (typeof plan.utilities === "function" || k === 0) return propensities;
   const u = plan.utilities;

@@ -47,3 +47,30 @@ export function encodeVector(vector: Float32Array): string {
 export function decodeVector(encoded: string): Float32Array {
   return new Float32Array(decodeBase64(encoded).buffer);
 }
+
+/** A seeded Gaussian random projection matrix [inputDimension x outputDimension], scaled so dot products are
+ * preserved in expectation (Johnson-Lindenstrauss): cosines of the projected vectors approximate the originals. */
+export function randomProjection(inputDimension: number, outputDimension: number, random: () => number): Float32Array {
+  const matrix = new Float32Array(inputDimension * outputDimension);
+  const scale = 1 / Math.sqrt(outputDimension);
+  for (let i = 0; i < matrix.length; i += 2) {
+    // Box-Muller gives two independent normals per pair of uniforms.
+    const u = 1 - random();
+    const v = random();
+    const r = Math.sqrt(-2 * Math.log(u)) * scale;
+    matrix[i] = r * Math.cos(2 * Math.PI * v);
+    if (i + 1 < matrix.length) matrix[i + 1] = r * Math.sin(2 * Math.PI * v);
+  }
+  return matrix;
+}
+
+export function project(vector: ArrayLike<number>, matrix: Float32Array, outputDimension: number): Float32Array {
+  const out = new Float32Array(outputDimension);
+  for (let i = 0; i < vector.length; i++) {
+    const x = vector[i]!;
+    if (x === 0) continue;
+    const row = i * outputDimension;
+    for (let o = 0; o < outputDimension; o++) out[o]! += x * matrix[row + o]!;
+  }
+  return out;
+}

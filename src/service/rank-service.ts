@@ -5,7 +5,8 @@ import { eq } from "drizzle-orm";
 import { alignBanditState } from "../ranking/bandit-state.js";
 import { assignClusters } from "../ranking/clusters.js";
 import { buildFeatureMatrix, FEATURE_COUNT, FEATURE_LAYOUT } from "../ranking/features.js";
-import { encodeVector } from "../ranking/vectors.js";
+import { seededRandom } from "../ranking/random.js";
+import { encodeVector, project, randomProjection } from "../ranking/vectors.js";
 import type { CandidateFacts, Random } from "../ranking/policies/policy.js";
 import { FallbackScorer } from "../ranking/scorer/fallback-scorer.js";
 import type { Scorer, Scores } from "../ranking/scorer/scorer.js";
@@ -14,7 +15,7 @@ import { coldItem, type CatalogueItem, type RequestContext } from "../ranking/ty
 import { ensureBundledModel, scorerFor } from "../model/model-provider.js";
 import { loadCatalogue, type Catalogue } from "../storage/d1/catalogue-repository.js";
 import type { Database } from "../storage/d1/database.js";
-import { logDecision } from "../storage/d1/decision-repository.js";
+import { writeDecisionLog } from "./decision-log.js";
 import { catalogueVersion, models, users } from "../storage/d1/schema/index.js";
 import { toUserProfile } from "../storage/d1/user-repository.js";
 import type { UserStateObject } from "../storage/durable/user-state-object.js";
@@ -27,6 +28,8 @@ export interface RankDeps {
   requestId: string;
   clusterCount: number;
   userKey: (userId: string) => Promise<string>;
+  /** Runs the logging after the response (waitUntil), or before it when the deployment asks for synchronous logs. */
+  defer: (work: Promise<unknown>) => void;
 }
 
 export interface RankInput {
@@ -69,6 +72,22 @@ function catalogueClusters(catalogue: Catalogue, clusterCount: number): Map<stri
   return byId;
 }
 
+// The diversity term compares candidates' content vectors pairwise; a 32-d random projection of the 512-d encoder
+// vectors keeps their cosines (Johnson-Lindenstrauss) at a sixteenth of the cost. Computed once per catalogue.
+const DIVERSITY_DIMENSION = 32;
+const diversityCache = new WeakMap<Catalogue, Map<string, Float32Array>>();
+
+function diversityVectors(catalogue: Catalogue): Map<string, Float32Array> {
+  let vectors = diversityCache.get(catalogue);
+  if (vectors === undefined) {
+    const inputDimension = catalogue.items.find((item) => item.contentVector !== null)?.contentVector?.length ?? 0;
+    const matrix = randomProjection(inputDimension, DIVERSITY_DIMENSION, seededRandom(inputDimension));
+    vectors = new Map(catalogue.items.flatMap((item) => item.contentVector === null ? [] : [[item.itemId, project(item.contentVector, matrix, DIVERSITY_DIMENSION)]]));
+    diversityCache.set(catalogue, vectors);
+  }
+  return vectors;
+}
+
 export async function rankForUser(deps: RankDeps, input: RankInput, variant: Variant): Promise<RankOutput> {
   const { db, now } = deps;
   await ensureBundledModel(db, now);
@@ -97,10 +116,11 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
 
   const clusterOf = catalogueClusters(catalogue, deps.clusterCount);
   const clusters = Int32Array.from(candidates, (item) => clusterOf.get(item.itemId) ?? 0);
+  const projected = diversityVectors(catalogue);
   const facts: CandidateFacts[] = candidates.map((item) => {
     const fatigue = live.fatigue[item.itemId];
     return {
-      ageMs: Math.max(0, now - item.createdAt), cold: item.collabVector === null, contentVector: item.contentVector,
+      ageMs: Math.max(0, now - item.createdAt), cold: item.collabVector === null, contentVector: projected.get(item.itemId) ?? null,
       ...(fatigue === undefined ? {} : { fatigue }),
     };
   });
@@ -125,18 +145,22 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
     hidden: scores.hidden === null ? null : Array.from(scores.hidden.subarray(entry.index * hiddenSize, (entry.index + 1) * hiddenSize)),
     score: entry.score,
   }));
-  await Promise.all([
-    logDecision(db, {
+  const log = {
+    decision: {
       requestId: output.requestId, userId: userKey, variant: output.variant, policy: output.policy,
-      modelVersion: output.modelVersion, fallback: output.fallback, mode: input.candidates === undefined ? "catalogue" : "candidates",
+      modelVersion: output.modelVersion, fallback: output.fallback, mode: input.candidates === undefined ? "catalogue" as const : "candidates" as const,
       k: input.k, candidateCount: candidates.length, context: { ...input.context }, featureLayout: FEATURE_LAYOUT.version, createdAt: now,
-    }, items.map((item, position) => ({
+    },
+    impressions: items.map((item, position) => ({
       requestId: output.requestId, rank: item.rank, userId: userKey, itemId: item.itemId, score: item.score,
       propensity: item.propensity, explore: item.explore, reason: item.reason, policy: output.policy,
       variant: output.variant, modelVersion: output.modelVersion, createdAt: now,
       features: encodeVector(features.subarray(slate[position]!.index * FEATURE_COUNT, (slate[position]!.index + 1) * FEATURE_COUNT)),
-    }))),
+    })),
+  };
+  deps.defer(Promise.all([
+    writeDecisionLog(db, log, stub),
     stub.recordDecision(output.requestId, now, served, scorer.modelVersion, hiddenSize),
-  ]);
+  ]));
   return output;
 }

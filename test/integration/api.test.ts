@@ -216,6 +216,39 @@ describe("keys and scopes", () => {
   });
 });
 
+describe("abuse controls", () => {
+  it("answers 429 in the error shape once a rate-limited key spends its burst, and logs nothing for it", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await call("POST", "/v1/rank", { key: "dev-limited-key", body: { userId: "limited-user", k: 1 } })).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const limited = await call("POST", "/v1/rank", { key: "dev-limited-key", body: { userId: "limited-user", k: 1 } });
+    expect(limited).toMatchObject({ status: 429, json: { error: { code: "RATE_LIMITED", message: expect.stringContaining("dev-limited") } } });
+    expect(await rows("SELECT count(*) AS n FROM decisions WHERE user_id = ?", await keyOf("limited-user"))).toEqual([{ n: 3 }]);
+    // Other keys are not affected.
+    expect((await call("POST", "/v1/rank", { body: { userId: "limited-user", k: 1 } })).status).toBe(200);
+  });
+
+  it("sets security headers, never caches API answers, and sends no CORS headers unless origins are configured", async () => {
+    const { headers } = await call("POST", "/v1/rank", { body: { userId: GREEDY_USER, k: 1 }, headers: { origin: "https://evil.example" } });
+    expect(headers.get("x-content-type-options")).toBe("nosniff");
+    expect(headers.get("x-frame-options")).toBe("DENY");
+    expect(headers.get("cache-control")).toBe("no-store");
+    expect(headers.get("access-control-allow-origin")).toBeNull();
+    expect(headers.get("x-request-id")).toMatch(/^r_/);
+  });
+});
+
+describe("POST /v1/bench/score", () => {
+  it("runs the int8 and fp32 models inside the Worker, and they agree", async () => {
+    const int8 = await call("POST", "/v1/bench/score", { key: ADMIN_KEY, body: { precision: "int8", batch: 100, runs: 3 } });
+    const fp32 = await call("POST", "/v1/bench/score", { key: ADMIN_KEY, body: { precision: "fp32", batch: 100, runs: 3 } });
+    expect(int8).toMatchObject({ status: 200, json: { precision: "int8", batch: 100, runs: 3 } });
+    expect(fp32).toMatchObject({ status: 200, json: { precision: "fp32", batch: 100, runs: 3 } });
+    expect(Math.abs(int8.json.checksum - fp32.json.checksum)).toBeLessThan(3 * 0.05);
+    expect((await call("POST", "/v1/bench/score", { body: { precision: "int8", batch: 1, runs: 1 } })).status).toBe(403);
+  });
+});
+
 describe("GET /v1/models and /openapi.json", () => {
   it("lists the live bundled model with its metrics", async () => {
     const { status, json } = await call("GET", "/v1/models", { key: ADMIN_KEY });
@@ -227,7 +260,7 @@ describe("GET /v1/models and /openapi.json", () => {
   it("documents every route from the validating schemas", async () => {
     const { status, json } = await call("GET", "/openapi.json", { key: null });
     expect(status).toBe(200);
-    expect(Object.keys(json.paths).sort()).toEqual(["/healthz", "/v1/events", "/v1/experiments", "/v1/items", "/v1/logs/events", "/v1/logs/impressions", "/v1/models", "/v1/models/{version}/promote", "/v1/rank", "/v1/snapshots", "/v1/snapshots/{cronSlot}/status", "/v1/users", "/v1/users/{userId}"]);
+    expect(Object.keys(json.paths).sort()).toEqual(["/healthz", "/v1/bench/score", "/v1/events", "/v1/experiments", "/v1/items", "/v1/logs/events", "/v1/logs/impressions", "/v1/models", "/v1/models/{version}/promote", "/v1/rank", "/v1/snapshots", "/v1/snapshots/{cronSlot}/status", "/v1/users", "/v1/users/{userId}"]);
     expect(json.paths["/v1/rank"].post.requestBody.content["application/json"].schema.properties.k).toMatchObject({ type: "integer", minimum: 1, maximum: 100 });
   });
 });

@@ -1,6 +1,8 @@
 // Model faults and the cron trigger: a bad model is refused with a reason and the fallback scorer answers; a
 // double-fired cron slot records one snapshot.
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import type { UserStateObject } from "../../src/storage/durable/user-state-object.js";
+import { keyOf } from "./variants.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../src/index.js";
 import { BUNDLED_MANIFEST, BUNDLED_MODEL_BYTES } from "../../src/model/model-provider.js";
@@ -91,6 +93,31 @@ describe("model faults", () => {
     const { status, json } = await call("POST", "/v1/models/no-such-version/promote", { key: ADMIN_KEY });
     expect(status).toBe(404);
     expect(json.error).toMatchObject({ code: "NOT_FOUND", message: expect.stringContaining("version") });
+  });
+});
+
+describe("decision log faults", () => {
+  it("queues a decision D1 refuses in the user's Durable Object and writes it, propensities intact, once D1 is back", async () => {
+    const userId = freshUser();
+    await env.DB.exec("ALTER TABLE impressions RENAME TO impressions_away");
+    let ranked;
+    try {
+      ranked = await call("POST", "/v1/rank", { body: { userId, k: 3 } });
+    } finally {
+      await env.DB.exec("ALTER TABLE impressions_away RENAME TO impressions");
+    }
+    expect(ranked.status).toBe(200);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE request_id = ?").bind(ranked.json.requestId).first()).toEqual({ n: 0 });
+    const stub = env.USER_STATE.get(env.USER_STATE.idFromName(await keyOf(userId)));
+    expect(await runInDurableObject(stub, (instance: UserStateObject) => instance.outboxSize())).toBe(1);
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await runInDurableObject(stub, (instance: UserStateObject) => instance.outboxSize())).toBe(0);
+    const logged = (await env.DB.prepare("SELECT item_id, rank, propensity, score FROM impressions WHERE request_id = ? ORDER BY rank").bind(ranked.json.requestId).all()).results;
+    expect(logged).toEqual(ranked.json.items.map((item: { itemId: string; rank: number; propensity: number; score: number }) => ({
+      item_id: item.itemId, rank: item.rank, propensity: item.propensity, score: expect.closeTo(item.score, 6),
+    })));
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM decisions WHERE request_id = ?").bind(ranked.json.requestId).first()).toEqual({ n: 1 });
   });
 });
 

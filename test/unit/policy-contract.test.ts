@@ -8,7 +8,9 @@ import { EpsilonGreedyPolicy } from "../../src/ranking/policies/epsilon-greedy.j
 import { GreedyPolicy } from "../../src/ranking/policies/greedy.js";
 import { LinTsPolicy } from "../../src/ranking/policies/lin-ts.js";
 import { LinUcbPolicy } from "../../src/ranking/policies/lin-ucb.js";
+import { PopularityPolicy } from "../../src/ranking/policies/popularity.js";
 import type { CandidateFacts, Policy, PolicyInput, SlateEntry } from "../../src/ranking/policies/policy.js";
+import { RandomPolicy } from "../../src/ranking/policies/random.js";
 import { POLICY_NAMES } from "../../src/ranking/policies/registry.js";
 import { SoftmaxPolicy } from "../../src/ranking/policies/softmax.js";
 import { ThompsonPolicy } from "../../src/ranking/policies/thompson.js";
@@ -47,6 +49,8 @@ function inputOf({ scores, k, seed, withHidden, updates }: Case): PolicyInput {
   }
   const candidates: CandidateFacts[] = scores.map((_, i) => ({
     ageMs: i * 86_400_000, cold: i % 3 === 0, contentVector: i % 4 === 3 ? null : Float32Array.from([1, i % 2, random()]),
+    // Popularity (for the popularity policy) with ties, and missing on some candidates.
+    ...(i % 5 === 4 ? {} : { popularity: (i * 7) % 5 }),
   }));
   return {
     scores: Float32Array.from(scores), hidden: withHidden ? hidden : null, hiddenSize: withHidden ? HIDDEN : 0,
@@ -128,7 +132,7 @@ function describePolicyContract(name: string, makePolicy: () => Policy): void {
   });
 }
 
-const CONTRACTED = ["greedy", "epsilon-greedy", "softmax", "thompson", "lin-ucb", "lin-ts"];
+const CONTRACTED = ["greedy", "epsilon-greedy", "softmax", "thompson", "lin-ucb", "lin-ts", "random", "popularity"];
 
 it("covers every policy a variant can name", () => {
   expect([...POLICY_NAMES].sort()).toEqual([...CONTRACTED].sort());
@@ -140,3 +144,5 @@ describePolicyContract("softmax", () => new SoftmaxPolicy({ temperature: 0.2 }))
 describePolicyContract("thompson", () => new ThompsonPolicy());
 describePolicyContract("lin-ucb", () => new LinUcbPolicy());
 describePolicyContract("lin-ts", () => new LinTsPolicy());
+describePolicyContract("random", () => new RandomPolicy());
+describePolicyContract("popularity", () => new PopularityPolicy());

@@ -19,7 +19,7 @@ describe("createVariantPolicy", () => {
   });
 
   it.each([
-    [{ policy: "ucb2" }, /^policy: unknown policy "ucb2" \(known: greedy, epsilon-greedy, softmax, thompson, lin-ucb, lin-ts\)$/],
+    [{ policy: "ucb2" }, /^policy: unknown policy "ucb2" \(known: greedy, epsilon-greedy, softmax, thompson, lin-ucb, lin-ts, random, popularity\)$/],
     [{ policy: "softmax", params: { epsilon: 0.1 } }, /^params\.epsilon: not a parameter of softmax or of the slate \(known: temperature, explorationBudget/],
     [{ policy: "softmax", params: { temperature: "hot" } }, /^params\.temperature: must be a number$/],
     [{ policy: "softmax", params: { temperature: 0 } }, /^params: softmax: temperature must be a number in \[0.0001, 10000\], got 0$/],

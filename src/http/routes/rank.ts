@@ -21,10 +21,17 @@ export const rankRoutes = [
       const variant = assignVariant(experiment.config, body.userId);
       // Seeded by the request id, so any logged decision can be replayed exactly.
       const random = seededRandom(stableHash32(requestId));
+      const pending: Promise<unknown>[] = [];
+      const synchronousLog = c.env.DECISION_LOG === "sync";
       const output = await rankForUser(
-        { ...bindings(c), random, requestId, clusterCount: learning.clusterCount }, body,
+        {
+          ...bindings(c), random, requestId, clusterCount: learning.clusterCount,
+          defer: (work) => (synchronousLog ? pending.push(work) : c.executionCtx.waitUntil(work)),
+        },
+        body,
         { name: variant.name, policy: experiment.policies.get(variant.name)!, modelVersion: variant.modelVersion },
       );
+      await Promise.all(pending);
       return c.json(output);
     },
   }),

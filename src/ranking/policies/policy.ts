@@ -8,7 +8,8 @@ import type { BanditState } from "../bandit-state.js";
 
 export type Random = () => number;
 
-/** Per-candidate facts the slate builder uses (fatigue, cold boost, diversity); policies ignore them. */
+/** Per-candidate facts the slate builder uses (fatigue, cold boost, diversity); policies ignore them, except the
+ * popularity policy, which ranks by `popularity`. */
 export interface CandidateFacts {
   /** Milliseconds since the item was created. */
   ageMs: number;
@@ -18,6 +19,8 @@ export interface CandidateFacts {
   contentVector: Float32Array | null;
   /** What the user already did with this item; absent for an item the user never saw. */
   fatigue?: ItemFatigue;
+  /** Non-personalised popularity (e.g. the catalogue's rating count), for the popularity policy; absent: unknown. */
+  popularity?: number;
 }
 
 export interface ItemFatigue {

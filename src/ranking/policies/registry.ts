@@ -6,6 +6,8 @@ import { GreedyPolicy } from "./greedy.js";
 import { LinTsPolicy } from "./lin-ts.js";
 import { LinUcbPolicy } from "./lin-ucb.js";
 import type { Policy } from "./policy.js";
+import { PopularityPolicy } from "./popularity.js";
+import { RandomPolicy } from "./random.js";
 import { SoftmaxPolicy } from "./softmax.js";
 import { ThompsonPolicy } from "./thompson.js";
 
@@ -23,6 +25,8 @@ const FACTORIES: Readonly<Record<string, PolicyFactory>> = {
   thompson: { parameters: ["scoreWeight"], create: (o) => new ThompsonPolicy(o) },
   "lin-ucb": { parameters: ["alpha"], create: (o) => new LinUcbPolicy(o) },
   "lin-ts": { parameters: ["scale"], create: (o) => new LinTsPolicy(o) },
+  random: { parameters: [], create: () => new RandomPolicy() },
+  popularity: { parameters: [], create: () => new PopularityPolicy() },
 };
 
 export const POLICY_NAMES: readonly string[] = Object.keys(FACTORIES);

@@ -12,6 +12,9 @@ import { isConsumed, parseLearningConfig, type LearningConfig } from "../../rank
 import { addToInterest, eventReward, type EventType, type InterestState } from "../../ranking/live-state.js";
 import type { ItemFatigue } from "../../ranking/policies/policy.js";
 import { decodeVector, encodeVector } from "../../ranking/vectors.js";
+import type { DecisionLog } from "../../service/decision-log.js";
+import { database } from "../d1/database.js";
+import { logDecision } from "../d1/decision-repository.js";
 
 export interface LiveEvent {
   eventId: string;
@@ -56,6 +59,9 @@ export const ITEM_STATE_CAPACITY = 5_000;
 /** Open decisions kept per user (oldest closed first, as if their window had ended). */
 export const OPEN_DECISIONS = 200;
 
+/** First retry of a queued decision log; later ones back off exponentially. */
+export const OUTBOX_RETRY_MS = 5_000;
+
 const ENGAGEMENTS: ReadonlySet<EventType> = new Set(["click", "dwell", "purchase", "rating"]);
 
 interface OpenDecision { servedAt: number; items: (ServedItem & { credited: boolean })[] }
@@ -82,6 +88,39 @@ export class UserStateObject extends DurableObject<Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS decisions (request_id TEXT PRIMARY KEY, served_at INTEGER NOT NULL, items TEXT NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS bandit (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL)`);
     this.sql.exec(`CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL)`);
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS log_outbox (request_id TEXT PRIMARY KEY, payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`);
+  }
+
+  /** Keeps a decision log that D1 refused and retries it from an alarm (see service/decision-log.ts). */
+  async queueDecisionLog(log: DecisionLog): Promise<void> {
+    this.sql.exec(`INSERT OR IGNORE INTO log_outbox (request_id, payload) VALUES (?, ?)`, log.decision.requestId, JSON.stringify(log));
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS);
+  }
+
+  /** Flushes the log outbox to D1; what still fails waits for the next alarm, with a growing delay. */
+  override async alarm(): Promise<void> {
+    const db = database(this.env.DB);
+    let maxAttempts = 0;
+    for (const row of this.sql.exec<{ request_id: string; payload: string; attempts: number }>(`SELECT request_id, payload, attempts FROM log_outbox`).toArray()) {
+      const log = JSON.parse(row.payload) as DecisionLog;
+      try {
+        await logDecision(db, log.decision, log.impressions);
+        this.sql.exec(`DELETE FROM log_outbox WHERE request_id = ?`, row.request_id);
+      } catch (error) {
+        if (/UNIQUE constraint failed: decisions\.request_id/.test(String(error))) {
+          this.sql.exec(`DELETE FROM log_outbox WHERE request_id = ?`, row.request_id);
+          continue;
+        }
+        this.sql.exec(`UPDATE log_outbox SET attempts = attempts + 1 WHERE request_id = ?`, row.request_id);
+        maxAttempts = Math.max(maxAttempts, row.attempts + 1);
+        console.error(`serendip: queued decision ${row.request_id} still not logged (attempt ${row.attempts + 1}): ${String(error)}`);
+      }
+    }
+    if (maxAttempts > 0) await this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS * 2 ** Math.min(maxAttempts, 10));
+  }
+
+  outboxSize(): number {
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM log_outbox`).one().n;
   }
 
   /** What ranking needs from this user, in one call. */
