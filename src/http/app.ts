@@ -17,8 +17,9 @@ import { modelRoutes } from "./routes/models.js";
 import { experimentRoutes } from "./routes/experiments.js";
 import { logRoutes } from "./routes/logs.js";
 import { benchRoutes } from "./routes/bench.js";
+import { insightRoutes } from "./routes/insights.js";
 
-export const routes: RouteSpec[] = [...healthRoutes, ...rankRoutes, ...eventRoutes, ...userRoutes, ...itemRoutes, ...modelRoutes, ...experimentRoutes, ...logRoutes, ...benchRoutes];
+export const routes: RouteSpec[] = [...healthRoutes, ...rankRoutes, ...eventRoutes, ...userRoutes, ...itemRoutes, ...modelRoutes, ...experimentRoutes, ...logRoutes, ...benchRoutes, ...insightRoutes];
 
 export function createApp(config: ServiceConfig): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

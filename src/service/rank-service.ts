@@ -28,8 +28,9 @@ export interface RankDeps {
   requestId: string;
   clusterCount: number;
   userKey: (userId: string) => Promise<string>;
-  /** Runs the logging after the response (waitUntil), or before it when the deployment asks for synchronous logs. */
-  defer: (work: Promise<unknown>) => void;
+  /** Runs the logging after the response (waitUntil), or before it when the deployment asks for synchronous logs;
+   * null for a preview, which is neither logged nor counted as an impression. */
+  defer: ((work: Promise<unknown>) => void) | null;
 }
 
 export interface RankInput {
@@ -158,7 +159,7 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
       features: encodeVector(features.subarray(slate[position]!.index * FEATURE_COUNT, (slate[position]!.index + 1) * FEATURE_COUNT)),
     })),
   };
-  deps.defer(Promise.all([
+  deps.defer?.(Promise.all([
     writeDecisionLog(db, log, stub),
     stub.recordDecision(output.requestId, now, served, scorer.modelVersion, hiddenSize),
   ]));

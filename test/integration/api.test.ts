@@ -260,7 +260,7 @@ describe("GET /v1/models and /openapi.json", () => {
   it("documents every route from the validating schemas", async () => {
     const { status, json } = await call("GET", "/openapi.json", { key: null });
     expect(status).toBe(200);
-    expect(Object.keys(json.paths).sort()).toEqual(["/healthz", "/v1/bench/score", "/v1/events", "/v1/experiments", "/v1/items", "/v1/logs/events", "/v1/logs/impressions", "/v1/models", "/v1/models/{version}/promote", "/v1/rank", "/v1/snapshots", "/v1/snapshots/{cronSlot}/status", "/v1/users", "/v1/users/{userId}"]);
+    expect(Object.keys(json.paths).sort()).toEqual(["/healthz", "/v1/bench/score", "/v1/events", "/v1/experiments", "/v1/experiments/timeline", "/v1/items", "/v1/items/exposure", "/v1/logs/events", "/v1/logs/impressions", "/v1/models", "/v1/models/{version}/promote", "/v1/preview", "/v1/rank", "/v1/snapshots", "/v1/snapshots/{cronSlot}/status", "/v1/users", "/v1/users/{userId}"]);
     expect(json.paths["/v1/rank"].post.requestBody.content["application/json"].schema.properties.k).toMatchObject({ type: "integer", minimum: 1, maximum: 100 });
   });
 });

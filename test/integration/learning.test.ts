@@ -5,6 +5,7 @@ import { abortAllDurableObjects, env, evictDurableObject, runInDurableObject } f
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_LEARNING_CONFIG } from "../../src/ranking/learning-config.js";
 import { wilsonInterval } from "../../src/ranking/intervals.js";
+import { gini } from "../../src/ranking/exposure.js";
 import { fixtureItems } from "../fixtures/catalogue.js";
 import { ADMIN_KEY, call } from "./http.js";
 import { EXPERIMENT, keyOf, userInVariant } from "./variants.js";
@@ -117,5 +118,48 @@ describe("GET /v1/experiments", () => {
       });
       expect(variant.clicks).toBeGreaterThanOrEqual(1);
     }
+  });
+});
+
+describe("operator views", () => {
+  it("previews what each variant would show without logging it or counting it as shown", async () => {
+    const userId = "preview-user";
+    const before = await env.DB.prepare("SELECT count(*) AS n FROM decisions").first();
+    for (const variant of EXPERIMENT.variants) {
+      const { status, json } = await call("POST", "/v1/preview", { key: ADMIN_KEY, body: { userId, k: 3, variant: variant.name } });
+      expect(status).toBe(200);
+      expect(json).toMatchObject({ userId, variant: variant.name, policy: variant.policy, fallback: false });
+      expect(json.items).toHaveLength(3);
+    }
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM decisions").first()).toEqual(before);
+    expect(await runInDurableObject(await stubFor(userId), async (_, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM item_state").one().n)).toBe(0);
+    expect((await call("POST", "/v1/preview", { key: ADMIN_KEY, body: { userId, variant: "nope" } })).status).toBe(404);
+    expect((await call("POST", "/v1/preview", { body: { userId } })).status).toBe(403);
+  });
+
+  it("searches items with their exposure, and reports exposure concentration and the click-rate timeline from the logs", async () => {
+    const ranked = await call("POST", "/v1/rank", { body: { userId: "views-user", k: 3 } });
+    const shown = ranked.json.items[0].itemId as string;
+    await call("POST", "/v1/events", { body: { events: [{ eventId: "views-click", userId: "views-user", itemId: shown, type: "click", requestId: ranked.json.requestId }] } });
+
+    const search = await call("GET", `/v1/items?query=${encodeURIComponent(`item ${shown.split("-")[1]}`)}&limit=5`, { key: ADMIN_KEY });
+    expect(search.status).toBe(200);
+    const found = search.json.items.find((item: { itemId: string }) => item.itemId === shown);
+    const counts = await env.DB.prepare(`SELECT (SELECT count(*) FROM impressions WHERE item_id = ?1) AS impressions,
+      (SELECT count(*) FROM events WHERE item_id = ?1 AND type = 'click') AS clicks`).bind(shown).first();
+    expect(found).toMatchObject({ itemId: shown, ...counts });
+
+    const exposure = await call("GET", "/v1/items/exposure", { key: ADMIN_KEY });
+    const perItem = (await env.DB.prepare("SELECT i.item_id, count(m.item_id) AS n FROM items i LEFT JOIN impressions m ON m.item_id = i.item_id WHERE i.active = 1 GROUP BY i.item_id").all<{ n: number }>()).results.map((r) => r.n);
+    expect(exposure.json).toMatchObject({ items: perItem.length, impressions: perItem.reduce((a, b) => a + b, 0), gini: gini(perItem), neverShown: perItem.filter((n) => n === 0).length });
+    expect(exposure.json.lorenz.at(-1)).toEqual([1, 1]);
+
+    const timeline = await call("GET", "/v1/experiments/timeline?bucketMs=86400000&sinceMs=0", { key: ADMIN_KEY });
+    expect(timeline.status).toBe(200);
+    const totals = timeline.json.series.flatMap((s: { points: { impressions: number; clicks: number }[] }) => s.points)
+      .reduce((sum: { impressions: number; clicks: number }, p: { impressions: number; clicks: number }) => ({ impressions: sum.impressions + p.impressions, clicks: sum.clicks + p.clicks }), { impressions: 0, clicks: 0 });
+    const logged = await env.DB.prepare(`SELECT count(*) AS impressions, sum(EXISTS (SELECT 1 FROM events e WHERE e.type = 'click' AND e.request_id = i.request_id AND e.item_id = i.item_id)) AS clicks FROM impressions i`).first();
+    expect(totals).toEqual(logged);
+    expect((await call("GET", "/v1/experiments/timeline?bucketMs=5", { key: ADMIN_KEY })).status).toBe(400);
   });
 });
