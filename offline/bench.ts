@@ -204,9 +204,18 @@ async function eventBurst() {
   return { perSecond: round(total / seconds, 0), sent: total, acknowledged, stored: Math.min(view.counts.events, storedLive), storedD1: view.counts.events, storedDurableObject: storedLive };
 }
 
-function workerdMemoryMB(): number {
-  const out = execFileSync("ps", ["-eo", "rss,comm"]).toString();
-  const kb = out.split("\n").filter((line) => line.includes("workerd")).reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0]), 0);
+/** Resident memory of the workerd processes this benchmark started (descendants of the wrangler process). */
+function workerdMemoryMB(rootPid: number): number {
+  const rows = execFileSync("ps", ["-eo", "pid=,ppid=,rss=,comm="]).toString().trim().split("\n").map((line) => {
+    const [pid, ppid, rss, ...comm] = line.trim().split(/\s+/);
+    return { pid: Number(pid), ppid: Number(ppid), rss: Number(rss), comm: comm.join(" ") };
+  });
+  const ours = new Set([rootPid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const row of rows) if (ours.has(row.ppid) && !ours.has(row.pid)) { ours.add(row.pid); grew = true; }
+  }
+  const kb = rows.filter((row) => ours.has(row.pid) && row.comm.includes("workerd")).reduce((sum, row) => sum + row.rss, 0);
   return round(kb / 1024, 1);
 }
 
@@ -265,7 +274,7 @@ async function main(): Promise<void> {
 
     const events = await eventBurst();
     log(`event burst: ${events.perSecond}/s`);
-    const heapMB = workerdMemoryMB();
+    const heapMB = workerdMemoryMB(child.pid!);
     const bundle = bundleSize();
     const retrain = retrainSeconds();
 
