@@ -93,9 +93,10 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
   const { db, now } = deps;
   await ensureBundledModel(db, now);
   const userKey = await deps.userKey(input.userId);
-  const state = await readRequestState(db, userKey, variant.modelVersion);
   const stub = deps.userState.get(deps.userState.idFromName(userKey));
-  const [catalogue, live] = await Promise.all([loadCatalogue(db, state.catalogueVersion), stub.rankContext(now)]);
+  // The user's Durable Object and D1 are asked at once: neither answer depends on the other.
+  const [state, live] = await Promise.all([readRequestState(db, userKey, variant.modelVersion), stub.rankContext(now)]);
+  const catalogue = await loadCatalogue(db, state.catalogueVersion);
 
   const excluded = new Set(input.exclude);
   const pool: CatalogueItem[] = input.candidates === undefined
