@@ -37,6 +37,7 @@ export const RankResponse = z.object({
 export type RankResponse = z.infer<typeof RankResponse>;
 
 export const MAX_FUTURE_MS = 86_400_000;
+export const EARLIEST_EVENT_MS = Date.UTC(1990, 0, 1);
 
 export const Event = z.strictObject({
   eventId: Id,
@@ -45,7 +46,9 @@ export const Event = z.strictObject({
   type: z.enum(EVENT_TYPES),
   requestId: Id.optional(),
   value: Finite.optional().meta({ description: "dwell: seconds (0..86400); rating: 0..5; others: optional, >= 0" }),
-  timestamp: z.number().int().min(0).optional().meta({ description: "epoch ms; default now; at most 1 day ahead" }),
+  // The floor keeps obviously wrong clocks (0, seconds instead of milliseconds) out while accepting replayed history.
+  timestamp: z.number().int().min(EARLIEST_EVENT_MS, "must be epoch milliseconds after 1990-01-01").optional()
+    .meta({ description: "epoch ms, after 1990-01-01; default now; at most 1 day ahead" }),
 }).superRefine((event, ctx) => {
   const value = event.value;
   if (event.type === "rating" && (value === undefined || value < 0 || value > 5)) {
