@@ -3,6 +3,7 @@
 // request and in every location without any stored assignment.
 import { z } from "zod";
 import { stableHash32 } from "./hash.js";
+import { parseJsonConfig } from "./json-config.js";
 import { createVariantPolicy } from "./policies/registry.js";
 import type { SlatePolicy } from "./slate.js";
 
@@ -27,18 +28,7 @@ export type ExperimentConfig = z.output<typeof ExperimentConfig>;
 
 /** Parses the EXPERIMENTS JSON; the error says which field is wrong and why. */
 export function parseExperiment(json: string): ExperimentConfig {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw new Error(`EXPERIMENTS is not valid JSON: ${(error as Error).message}`);
-  }
-  const result = ExperimentConfig.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new Error(`EXPERIMENTS.${issue.path.join(".") || "(root)"}: ${issue.message}`);
-  }
-  return result.data;
+  return parseJsonConfig("EXPERIMENTS", json, ExperimentConfig);
 }
 
 /** The variant for this user: a point in [0, 1) from hash(salt, userId), placed on the cumulative weights. */

@@ -2,6 +2,7 @@
 // decision that served the item, the short-term interest half-life, interest clusters, and which events mean the
 // user has consumed an item. Defaults below; a deployment overrides any of them with the LEARNING var (JSON).
 import { z } from "zod";
+import { parseJsonConfig } from "./json-config.js";
 import { DEFAULT_REWARDS, INTEREST_HALF_LIFE_MS, type EventType } from "./live-state.js";
 
 const HOUR_MS = 3_600_000;
@@ -29,18 +30,7 @@ export const DEFAULT_LEARNING_CONFIG: LearningConfig = LearningConfig.parse({});
 /** Parses the LEARNING var (absent or empty: the defaults); the error names the field and the reason. */
 export function parseLearningConfig(json: string | undefined): LearningConfig {
   if (json === undefined || json.trim() === "") return DEFAULT_LEARNING_CONFIG;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (error) {
-    throw new Error(`LEARNING is not valid JSON: ${(error as Error).message}`);
-  }
-  const result = LearningConfig.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new Error(`LEARNING.${issue.path.join(".") || "(root)"}: ${issue.message}`);
-  }
-  return result.data;
+  return parseJsonConfig("LEARNING", json, LearningConfig);
 }
 
 export function isConsumed(type: EventType, config: LearningConfig): boolean {
