@@ -10,7 +10,7 @@
 // - cold start, workerd memory, retrain time (full mode) and the deployable bundle size.
 // It starts its own Worker on a fresh local state, seeded with a synthetic catalogue, so it needs no data files.
 // Never part of `npm test`: targets are read from its output.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { cpus, totalmem, tmpdir, platform, release } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ import autocannon from "autocannon";
 import onnxProto from "onnx-proto";
 import { FEATURE_COUNT } from "../src/ranking/features.js";
 import { gaussian, seededRandom } from "../src/ranking/random.js";
+import { startLocalWorker, type LocalWorker } from "./local-worker.js";
 import { onnxRunModel } from "./onnx-session.js";
 import { callService, type ServiceClient } from "./service-client.js";
 
@@ -50,23 +51,12 @@ function unit(dimension: number): number[] {
   return v.map((x) => Number((x / n).toPrecision(6)));
 }
 
-async function startWorker(persist: string): Promise<{ child: ChildProcess; coldStartMs: number }> {
-  npx(["wrangler", "d1", "migrations", "apply", "serendip", "--local", "--persist-to", persist], { WRANGLER_SEND_METRICS: "false" });
-  const child = spawn("npx", ["wrangler", "dev", "--port", String(PORT), "--ip", "127.0.0.1", "--persist-to", persist, "--show-interactive-dev-session=false"], {
-    stdio: ["ignore", "ignore", "inherit"], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
-  });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${BASE}/healthz`)).ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) throw new Error("the Worker did not answer /healthz within 120 s");
-    await new Promise((r) => setTimeout(r, 300));
-  }
+async function startWorker(persist: string): Promise<{ worker: LocalWorker; coldStartMs: number }> {
+  const worker = await startLocalWorker({ port: PORT, persistDir: persist, log });
   // The first rank of a fresh isolate sets up onnxruntime-web, creates the session and loads the catalogue.
   const started = performance.now();
   await callService({ ...ADMIN, key: "dev-serve-key" }, "POST", "/v1/rank", { userId: "cold", candidates: ["a"], k: 1 });
-  return { child, coldStartMs: performance.now() - started };
+  return { worker, coldStartMs: performance.now() - started };
 }
 
 async function seed(): Promise<string[]> {
@@ -246,7 +236,7 @@ function retrainSeconds(): number | null {
 async function main(): Promise<void> {
   const persist = mkdtempSync(join(tmpdir(), "serendip-bench-"));
   log(`starting a Worker on ${BASE} (state in ${persist})${QUICK ? " — quick mode" : ""}`);
-  const { child, coldStartMs } = await startWorker(persist);
+  const { worker, coldStartMs } = await startWorker(persist);
   try {
     const itemIds = await seed();
     log(`seeded ${ITEMS} items; cold start ${coldStartMs.toFixed(0)} ms`);
@@ -274,7 +264,7 @@ async function main(): Promise<void> {
 
     const events = await eventBurst();
     log(`event burst: ${events.perSecond}/s`);
-    const heapMB = workerdMemoryMB(child.pid!);
+    const heapMB = workerdMemoryMB(worker.pid);
     const bundle = bundleSize();
     const retrain = retrainSeconds();
 
@@ -290,7 +280,7 @@ async function main(): Promise<void> {
     console.log({ events, coldStartMs: results.coldStartMs, heapMB, retrainSeconds: retrain, bundle, model: results.model });
     log(`wrote ${args.out}`);
   } finally {
-    process.kill(-child.pid!, "SIGTERM");
+    await worker.stop();
     rmSync(persist, { recursive: true, force: true });
   }
 }
