@@ -13,7 +13,6 @@ const HISTORY_END = 0.7;
 const TRAIN_END = 0.9;
 /** Catalogue date for movies without a release date. */
 const UNKNOWN_RELEASE = Date.UTC(1995, 0, 1);
-const CONTEXT = {};
 
 export interface UserSplit {
   userId: string;
@@ -135,7 +134,9 @@ function writeRow(out: Float32Array, row: number, snapshot: Snapshot, live: Live
   const profile = snapshot.profiles.get(userId);
   const item = snapshot.catalogue.get(itemId);
   if (profile === undefined || item === undefined) throw new Error(`no snapshot data for user ${userId} / item ${itemId}`);
-  writeFeatureRow(out, row * FEATURE_COUNT, profile, live, item, CONTEXT, now);
+  // The Worker fills a missing hour with the request's UTC hour, so training rows carry the rating's UTC hour: the
+  // model never learns "context present" as a marker of service traffic.
+  writeFeatureRow(out, row * FEATURE_COUNT, profile, live, item, { hour: new Date(now).getUTCHours() }, now);
 }
 
 /**

@@ -105,7 +105,9 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
   const candidates = pool.filter((item) => item.active && !excluded.has(item.itemId));
 
   const profile = toUserProfile(input.userId, state.user);
-  const features = buildFeatureMatrix(profile, { shortTermVector: live.shortTermVector }, candidates, input.context, now);
+  // A missing hour is the request's UTC hour: training rows always carry one, so "no hour" is never a signal.
+  const context: RequestContext = { hour: new Date(now).getUTCHours(), ...input.context };
+  const features = buildFeatureMatrix(profile, { shortTermVector: live.shortTermVector }, candidates, context, now);
   let scorer: Scorer = await scorerFor(db, state.model);
   let scores: Scores;
   try {
@@ -151,7 +153,7 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
     decision: {
       requestId: output.requestId, userId: userKey, variant: output.variant, policy: output.policy,
       modelVersion: output.modelVersion, fallback: output.fallback, mode: input.candidates === undefined ? "catalogue" as const : "candidates" as const,
-      k: input.k, candidateCount: candidates.length, context: { ...input.context }, featureLayout: FEATURE_LAYOUT.version, createdAt: now,
+      k: input.k, candidateCount: candidates.length, context: { ...context }, featureLayout: FEATURE_LAYOUT.version, createdAt: now,
     },
     impressions: items.map((item, position) => ({
       requestId: output.requestId, rank: item.rank, userId: userKey, itemId: item.itemId, score: item.score,
