@@ -6,3 +6,4 @@ npx tsc -p tsconfig.json
 npx tsc -p tsconfig.node.json
 npx vitest run --config vitest.unit.config.ts
 npx vitest run --config vitest.workers.config.ts
+npm run test:e2e

@@ -45,7 +45,7 @@ export interface Variant { name: string; policy: SlatePolicy; modelVersion: stri
 
 export interface RankOutput {
   requestId: string; userId: string; variant: string; policy: string; modelVersion: string | null; fallback: boolean;
-  items: { itemId: string; rank: number; score: number; propensity: number; explore: boolean; reason: string }[];
+  items: { itemId: string; rank: number; score: number; propensity: number; explore: boolean; reason: string; title?: string }[];
 }
 
 async function readRequestState(db: Database, userId: string, pinnedVersion: string | null) {
@@ -137,6 +137,8 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
   const items = slate.map((entry, position) => ({
     itemId: candidates[entry.index]!.itemId, rank: position + 1, score: entry.score,
     propensity: entry.propensity, explore: entry.explore, reason: entry.reason,
+    // A preview is for people: it names the items. A served response keeps the contract's fields.
+    ...(deps.defer === null ? { title: candidates[entry.index]!.title } : {}),
   }));
   const output: RankOutput = {
     requestId: deps.requestId, userId: input.userId, variant: variant.name, policy: variant.policy.name,

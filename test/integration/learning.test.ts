@@ -130,6 +130,7 @@ describe("operator views", () => {
       expect(status).toBe(200);
       expect(json).toMatchObject({ userId, variant: variant.name, policy: variant.policy, fallback: false });
       expect(json.items).toHaveLength(3);
+      for (const item of json.items) expect(item.title).toBe(`item ${item.itemId.split("-")[1]}`);
     }
     expect(await env.DB.prepare("SELECT count(*) AS n FROM decisions").first()).toEqual(before);
     expect(await runInDurableObject(await stubFor(userId), async (_, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM item_state").one().n)).toBe(0);
@@ -160,6 +161,9 @@ describe("operator views", () => {
       .reduce((sum: { impressions: number; clicks: number }, p: { impressions: number; clicks: number }) => ({ impressions: sum.impressions + p.impressions, clicks: sum.clicks + p.clicks }), { impressions: 0, clicks: 0 });
     const logged = await env.DB.prepare(`SELECT count(*) AS impressions, sum(EXISTS (SELECT 1 FROM events e WHERE e.type = 'click' AND e.request_id = i.request_id AND e.item_id = i.item_id)) AS clicks FROM impressions i`).first();
     expect(totals).toEqual(logged);
+    for (const series of timeline.json.series) {
+      for (const point of series.points) expect(point.bucketStart % 86_400_000).toBe(0);
+    }
     expect((await call("GET", "/v1/experiments/timeline?bucketMs=5", { key: ADMIN_KEY })).status).toBe(400);
   });
 });

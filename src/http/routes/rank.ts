@@ -4,7 +4,7 @@ import { seededRandom } from "../../ranking/random.js";
 import { rankForUser } from "../../service/rank-service.js";
 import { ApiError } from "../errors.js";
 import { defineRoute } from "../route-spec.js";
-import { Id, RankRequest, RankResponse } from "../schemas.js";
+import { Id, RankedItem, RankRequest, RankResponse } from "../schemas.js";
 import { z } from "zod";
 import { bindings } from "./deps.js";
 
@@ -43,7 +43,7 @@ export const rankRoutes = [
   defineRoute({
     method: "post", path: "/v1/preview", scope: "admin", errors: [404, 422],
     summary: "What a variant would show this user now: ranked like /v1/rank, but not logged and not counted as shown",
-    request: PreviewRequest, response: RankResponse,
+    request: PreviewRequest, response: RankResponse.extend({ items: z.array(RankedItem.extend({ title: z.string() })) }),
     handler: async (c, body) => {
       const { experiment, learning } = c.get("config");
       const name = body.variant ?? assignVariant(experiment.config, body.userId).name;

@@ -35,7 +35,7 @@ export interface TimelinePoint { variant: string; bucketStart: number; impressio
 
 export async function clickTimeline(db: Database, bucketMs: number, since: number): Promise<TimelinePoint[]> {
   const rows = await db.all<{ variant: string; bucket: number; impressions: number; clicks: number }>(sql`
-    SELECT i.variant, (i.created_at / ${bucketMs}) * ${bucketMs} AS bucket, count(*) AS impressions,
+    SELECT i.variant, CAST(i.created_at / ${bucketMs} AS INTEGER) * ${bucketMs} AS bucket, count(*) AS impressions,
       sum(EXISTS (SELECT 1 FROM events e WHERE e.type = 'click' AND e.request_id = i.request_id AND e.item_id = i.item_id)) AS clicks
     FROM impressions i WHERE i.created_at >= ${since} GROUP BY i.variant, bucket ORDER BY bucket`);
   return rows.map((row) => ({ variant: row.variant, bucketStart: row.bucket, impressions: row.impressions, clicks: row.clicks }));
