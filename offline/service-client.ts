@@ -38,7 +38,8 @@ export function batchBySize<T>(records: readonly T[], maxCount: number, maxBytes
   return batches;
 }
 
-/** Float32 values as JSON numbers with 7 significant digits: float32 precision, a third of the default length. */
+/** Float32 values as JSON numbers with 9 significant digits: the fewest that always round-trip a float32 exactly,
+ * so the service stores bit for bit the vectors the trainer used. */
 export function vectorJson(vector: Float32Array | null | undefined): number[] | undefined {
-  return vector ? Array.from(vector, (x) => Number(x.toPrecision(7))) : undefined;
+  return vector ? Array.from(vector, (x) => Number(x.toPrecision(9))) : undefined;
 }

@@ -17,7 +17,7 @@ import { loadCatalogue, type Catalogue } from "../storage/d1/catalogue-repositor
 import type { Database } from "../storage/d1/database.js";
 import { writeDecisionLog } from "./decision-log.js";
 import { catalogueVersion, models, users } from "../storage/d1/schema/index.js";
-import { toUserProfile } from "../storage/d1/user-repository.js";
+import { toUserProfile } from "../storage/d1/row-mapping.js";
 import type { UserStateObject } from "../storage/durable/user-state-object.js";
 
 export interface RankDeps {

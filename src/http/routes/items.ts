@@ -1,4 +1,5 @@
-import { itemRow, upsertItems } from "../../storage/d1/catalogue-repository.js";
+import { upsertItems } from "../../storage/d1/catalogue-repository.js";
+import { itemRow } from "../../storage/d1/row-mapping.js";
 import { defineRoute } from "../route-spec.js";
 import { ItemsRequest, UpsertedResponse } from "../schemas.js";
 import { bindings } from "./deps.js";

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { CatalogueItem } from "../../ranking/types.js";
-import { decodeVector, encodeVector } from "../../ranking/vectors.js";
+import { toCatalogueItem, type ItemRow } from "./row-mapping.js";
 import { chunkInsert, type Database } from "./database.js";
 import { catalogueVersion, items } from "./schema/index.js";
 
@@ -10,7 +10,6 @@ export interface Catalogue {
   byId: Map<string, CatalogueItem>;
 }
 
-export type ItemRow = typeof items.$inferInsert;
 
 // The whole catalogue (about 3.5 MB of vectors for MovieLens) is held once per isolate and reloaded only when the
 // catalogue version in D1 changes: reading every item from D1 on each request would dominate rank latency.
@@ -23,33 +22,9 @@ export async function currentCatalogueVersion(db: Database): Promise<number> {
 
 export async function loadCatalogue(db: Database, version: number): Promise<Catalogue> {
   if (cached !== null && cached.version === version) return cached;
-  const rows = await db.select().from(items).all();
-  const all = rows.map((row): CatalogueItem => ({
-    itemId: row.itemId,
-    title: row.title,
-    tags: row.tags,
-    contentVector: row.contentVector === null ? null : decodeVector(row.contentVector),
-    collabVector: row.collabVector === null ? null : decodeVector(row.collabVector),
-    ratingCount: row.ratingCount,
-    ratingMean: row.ratingMean,
-    createdAt: row.createdAt,
-    active: row.active,
-  }));
+  const all = (await db.select().from(items).all()).map(toCatalogueItem);
   cached = { version, items: all, byId: new Map(all.map((item) => [item.itemId, item])) };
   return cached;
-}
-
-export function itemRow(input: {
-  itemId: string; title: string; text: string; tags: string[]; createdAt: number; active: boolean;
-  vector: Float32Array | null; collabVector: Float32Array | null; ratingCount: number; ratingMean: number;
-}, now: number): ItemRow {
-  return {
-    itemId: input.itemId, title: input.title, text: input.text, tags: input.tags,
-    contentVector: input.vector === null ? null : encodeVector(input.vector),
-    collabVector: input.collabVector === null ? null : encodeVector(input.collabVector),
-    ratingCount: input.ratingCount, ratingMean: input.ratingMean,
-    createdAt: input.createdAt, active: input.active, updatedAt: now,
-  };
 }
 
 /** Upserts items and bumps the catalogue version in one atomic batch. Service counters (impressions, clicks) are kept. */

@@ -1,6 +1,4 @@
 import { eq, sql } from "drizzle-orm";
-import type { UserProfile } from "../../ranking/types.js";
-import { decodeVector } from "../../ranking/vectors.js";
 import { chunkInsert, type Database } from "./database.js";
 import { decisions, events, impressions, users } from "./schema/index.js";
 
@@ -22,21 +20,6 @@ export async function upsertUsers(db: Database, rows: readonly UserRow[]): Promi
 
 export async function findUser(db: Database, userId: string): Promise<typeof users.$inferSelect | undefined> {
   return db.select().from(users).where(eq(users.userId, userId)).get();
-}
-
-/** The ranking core's view of a stored profile; an unknown user is an empty profile (ranked like a new user). */
-export function toUserProfile(userId: string, row: typeof users.$inferSelect | undefined): UserProfile {
-  if (row === undefined) {
-    return { userId, collabVector: null, contentVector: null, tagAffinity: {}, ratingCount: 0, ratingMean: 0 };
-  }
-  return {
-    userId,
-    collabVector: row.collabVector === null ? null : decodeVector(row.collabVector),
-    contentVector: row.contentVector === null ? null : decodeVector(row.contentVector),
-    tagAffinity: row.tagAffinity,
-    ratingCount: row.ratingCount,
-    ratingMean: row.ratingMean,
-  };
 }
 
 export interface UserActivityCounts { decisions: number; impressions: number; events: number }
