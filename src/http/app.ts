@@ -66,7 +66,10 @@ export function createApp(config: ServiceConfig): Hono<AppEnv> {
 
   app.onError((err, c) => {
     const requestId = c.get("requestId") ?? "unknown";
-    if (err instanceof ApiError) return c.json(err.toBody(requestId), err.status);
+    if (err instanceof ApiError) {
+      if (err.retryAfterSeconds !== undefined) c.header("Retry-After", String(err.retryAfterSeconds));
+      return c.json(err.toBody(requestId), err.status);
+    }
     console.error(`serendip: unhandled error in ${c.req.method} ${c.req.path} (${requestId}):`, err);
     return c.json(new ApiError("INTERNAL", "internal error; it has been logged").toBody(requestId), 500);
   });

@@ -48,7 +48,8 @@ function hexBytes(hex: string): Uint8Array {
 /** Returns the caller's key id, scope and rate limit, or throws 401/403. */
 export async function authorize(header: string | undefined, required: Scope, keySource: string | undefined): Promise<{ keyId: string; scope: Scope; rateLimit?: RateLimit | undefined }> {
   const keys = configuredKeys(keySource);
-  const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? "");
+  // The scheme name is case-insensitive (RFC 9110 11.1).
+  const match = /^Bearer ([\x21-\x7e]{1,512})$/i.exec(header ?? "");
   if (match === null) throw new ApiError("UNAUTHORIZED", "Authorization header must be \"Bearer <key>\"");
   const presented = await sha256(match[1]!);
   let found: KeyConfig[number] | undefined;

@@ -21,7 +21,7 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export interface ErrorDetail { index?: number; field: string; message: string }
 
 export class ApiError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly details?: ErrorDetail[]) {
+  constructor(readonly code: ErrorCode, message: string, readonly details?: ErrorDetail[], readonly retryAfterSeconds?: number) {
     super(message);
     this.name = "ApiError";
   }

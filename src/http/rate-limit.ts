@@ -15,7 +15,7 @@ export function takeToken(keyId: string, limit: RateLimit | undefined, now: numb
   if (bucket.tokens < 1) {
     buckets.set(keyId, bucket);
     const waitSeconds = Math.ceil((1 - bucket.tokens) / limit.ratePerSecond);
-    throw new ApiError("RATE_LIMITED", `key "${keyId}" is limited to ${limit.ratePerSecond} requests/s (burst ${limit.burst}); retry in ${waitSeconds} s`);
+    throw new ApiError("RATE_LIMITED", `key "${keyId}" is limited to ${limit.ratePerSecond} requests/s (burst ${limit.burst}); retry in ${waitSeconds} s`, undefined, waitSeconds);
   }
   bucket.tokens -= 1;
   buckets.set(keyId, bucket);

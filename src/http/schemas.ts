@@ -5,15 +5,24 @@ import { EVENT_TYPES } from "../storage/d1/schema/events.js";
 
 const CONTROL_CHARACTERS = /\p{Cc}/u;
 
+// A lone surrogate (\ud800 in JSON) is not a character: storing it would turn distinct ids into the same
+// replacement character, so ill-formed strings are refused.
+const wellFormed = (s: string) => (s as string & { isWellFormed(): boolean }).isWellFormed();
+
 export const Id = z.string()
   .refine((s) => s.length > 0 && [...s].length <= 256, "must be 1..256 characters")
   .refine((s) => !CONTROL_CHARACTERS.test(s), "must not contain control characters")
+  .refine(wellFormed, "must be valid Unicode (no lone surrogates)")
   .meta({ description: "1..256 characters, any Unicode except control characters" });
 
 const uniqueIds = (ids: readonly string[]) => new Set(ids).size === ids.length;
 const Finite = z.number(); // zod rejects NaN and +-Infinity; JSON cannot carry them anyway
+/** Vector components: finite and bounded, so a dot product cannot overflow to Infinity. */
+const Component = z.number().min(-1e3).max(1e3);
+const Text = (max: number) => z.string().max(max).refine((s) => !CONTROL_CHARACTERS.test(s.replace(/[\n\t]/g, "")), "must not contain control characters")
+  .refine(wellFormed, "must be valid Unicode (no lone surrogates)");
 const ContextValue = z.union([Finite, z.string().max(256), z.boolean()]);
-const Vector = z.array(Finite).min(1).max(4096);
+const Vector = z.array(Component).min(1).max(4096);
 
 export const RankRequest = z.strictObject({
   userId: Id,
@@ -45,7 +54,7 @@ export const Event = z.strictObject({
   itemId: Id,
   type: z.enum(EVENT_TYPES),
   requestId: Id.optional(),
-  value: Finite.optional().meta({ description: "dwell: seconds (0..86400); rating: 0..5; others: optional, >= 0" }),
+  value: Finite.max(1e9).optional().meta({ description: "dwell: seconds (0..86400); rating: 0..5; others: optional, >= 0" }),
   // The floor keeps obviously wrong clocks (0, seconds instead of milliseconds) out while accepting replayed history.
   timestamp: z.number().int().min(EARLIEST_EVENT_MS, "must be epoch milliseconds after 1990-01-01").optional()
     .meta({ description: "epoch ms, after 1990-01-01; default now; at most 1 day ahead" }),
@@ -66,9 +75,9 @@ export const EventsResponse = z.object({ accepted: z.number().int(), duplicates:
 
 export const ItemInput = z.strictObject({
   itemId: Id,
-  title: z.string().max(1000),
-  text: z.string().max(20_000).default(""),
-  tags: z.array(z.string().min(1).max(100)).max(50).default([]),
+  title: Text(1000),
+  text: Text(20_000).default(""),
+  tags: z.array(Text(100).refine((tag) => tag.length > 0, "must not be empty")).max(50).default([]),
   createdAt: z.number().int().min(-8.64e15).max(8.64e15).optional().meta({ description: "epoch ms (before 1970 is negative); default now" }),
   active: z.boolean().default(true),
   vector: Vector.optional().meta({ description: "content vector of the catalogue's CONTENT_DIMENSION" }),

@@ -66,6 +66,11 @@ const cases: Case[] = [
   ["-0 for k", "/v1/rank", "{\"userId\":\"victim\",\"k\":-0}", 400, "INVALID_REQUEST", "k"],
   ["a denormal for k", "/v1/rank", "{\"userId\":\"victim\",\"k\":5e-324}", 400, "INVALID_REQUEST", "k"],
   ["a 10,000-character item id", "/v1/events", { events: [{ ...event, itemId: longId }] }, 400, "INVALID_REQUEST", "events[0].itemId"],
+  ["a lone surrogate in userId", "/v1/rank", "{\"userId\":\"x\\ud800\"}", 400, "INVALID_REQUEST", "userId"],
+  ["a lone surrogate in an item id", "/v1/items", "{\"items\":[{\"itemId\":\"s\\udfff\",\"title\":\"A\"}]}", 400, "INVALID_REQUEST", "items[0].itemId"],
+  ["a vector component of 1e308", "/v1/items", { items: [{ itemId: "huge", title: "x", collabVector: Array(16).fill(1e308) }] }, 400, "INVALID_REQUEST", "items[0].collabVector"],
+  ["a control character in a tag", "/v1/items", { items: [{ itemId: "ctl", title: "x", tags: ["a\u0000b"] }] }, 400, "INVALID_REQUEST", "items[0].tags"],
+  ["an event value of 1e308", "/v1/events", { events: [{ ...event, value: 1e308 }] }, 400, "INVALID_REQUEST", "events[0].value"],
   ["an unknown field in an event", "/v1/events", { events: [{ ...event, extra: 1 }] }, 400, "INVALID_REQUEST", "extra"],
   ["a timestamp as a string", "/v1/events", { events: [{ ...event, timestamp: "1764800000000" }] }, 400, "INVALID_REQUEST", "events[0].timestamp"],
   ["an event without eventId", "/v1/events", { events: [{ userId: "victim", itemId: "item-1", type: "click" }] }, 400, "INVALID_REQUEST", "events[0].eventId"],
@@ -99,6 +104,27 @@ describe("bad input", () => {
       { index: 2, field: "events[2].value", message: "a rating needs value in 0..5" },
     ]);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM events WHERE event_id = 'ok-1'").first()).toEqual({ n: 0 });
+  });
+
+  it.each([
+    ["a bench run over the work bound", "POST", "/v1/bench/score", { precision: "fp32", batch: 10_000, runs: 10_000 }, 400, "runs"],
+    ["a logs cursor of the wrong shape", "GET", `/v1/logs/events?after=${btoa("[]")}`, undefined, 400, "after"],
+    ["a logs cursor of the wrong types", "GET", `/v1/logs/impressions?after=${btoa('["a","b"]')}`, undefined, 400, "after"],
+    ["an item search over D1's LIKE limit", "GET", `/v1/items?query=${"a".repeat(49)}`, undefined, 400, "query"],
+    ["a hexadecimal cron slot", "POST", "/v1/snapshots/0x10/status", { status: "failed" }, 400, "cronSlot"],
+    ["a model version that cannot be addressed", "POST", "/v1/models", { manifest: { version: "..", sha256: "0".repeat(64), precision: "int8", featureLayout: { version: "v", names: [] }, inputs: { features: "f" }, outputs: { score: "s", hidden: "h" }, hiddenSize: 16, metrics: {} }, bytes: "AA==" }, 400, "manifest.version"],
+  ] as const)("admin: %s → 400 naming the field", async (_, method, path, body, status, field) => {
+    const response = await call(method, path, { key: ADMIN_KEY, ...(body === undefined ? {} : { body }) });
+    expect(response.status).toBe(status);
+    expect(response.json.error).toMatchObject({ code: "INVALID_REQUEST", message: expect.stringContaining(field) });
+  });
+
+  it("accepts the bearer scheme in any case and tells a rate-limited client when to retry", async () => {
+    expect((await call("POST", "/v1/rank", { key: null, headers: { authorization: "bearer dev-serve-key" }, body: { userId: "case", k: 1 } })).status).toBe(200);
+    let limited;
+    for (let i = 0; i < 5; i++) limited = await call("POST", "/v1/rank", { key: "dev-limited-key", body: { userId: "case", k: 1 } });
+    expect(limited!.status).toBe(429);
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
   });
 
   it("answers unknown routes and bad path ids in the error shape", async () => {

@@ -28,11 +28,12 @@ export const benchRoutes = [
   defineRoute({
     method: "post", path: "/v1/bench/score", scope: "admin",
     summary: "Diagnostics: score a random batch `runs` times with the bundled int8 or fp32 model inside the Worker",
+    // Bounded to about a second of scoring, so a diagnostic cannot stall the isolate.
     request: z.strictObject({
       precision: z.enum(["int8", "fp32"]),
       batch: z.number().int().min(1).max(10_000),
-      runs: z.number().int().min(0).max(100_000),
-    }),
+      runs: z.number().int().min(0).max(10_000),
+    }).refine((body) => body.batch * body.runs <= 2_000_000, { message: "batch x runs must be at most 2,000,000 rows", path: ["runs"] }),
     response: z.object({ precision: z.string(), batch: z.number(), runs: z.number(), checksum: z.number() }),
     handler: async (c, body) => {
       const run = await session(body.precision);

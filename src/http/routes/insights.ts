@@ -27,7 +27,9 @@ export const insightRoutes = [
     })) }),
     handler: async (c) => {
       const query = c.req.query("query") ?? "";
-      if (query.length > 200) throw new ApiError("INVALID_REQUEST", "query: at most 200 characters", [{ field: "query", message: "at most 200 characters" }]);
+      // D1 refuses LIKE patterns over 50 bytes; the pattern adds two wildcards and escapes.
+      const patternBytes = new TextEncoder().encode(query.replace(/[\\%_]/g, "\\$&")).length + 2;
+      if (patternBytes > 50) throw new ApiError("INVALID_REQUEST", "query: at most 48 bytes of UTF-8 (fewer with %, _ or \\)", [{ field: "query", message: "too long" }]);
       const items = await searchItems(bindings(c).db, query, c.req.query("cold") === "true", integerQuery(c, "limit", 50, 1, 500));
       return c.json({ items });
     },

@@ -9,7 +9,10 @@ import { bindings } from "./deps.js";
 
 const PAGE_LIMIT = 5_000;
 
-function windowQuery(c: AppContext): { from: number; to: number; after: unknown[] | null; limit: number } {
+const ImpressionCursor = z.tuple([z.number().int(), z.string(), z.number().int()]);
+const EventCursor = z.tuple([z.number().int(), z.string()]);
+
+function windowQuery(c: AppContext, cursor: z.ZodType<unknown[]>): { from: number; to: number; after: unknown[] | null; limit: number } {
   const read = (name: string, fallback: number) => {
     const raw = c.req.query(name);
     if (raw === undefined) return fallback;
@@ -25,8 +28,7 @@ function windowQuery(c: AppContext): { from: number; to: number; after: unknown[
   let after: unknown[] | null = null;
   if (rawAfter !== undefined) {
     try {
-      after = JSON.parse(atob(rawAfter)) as unknown[];
-      if (!Array.isArray(after)) throw new Error("not a cursor");
+      after = cursor.parse(JSON.parse(atob(rawAfter)));
     } catch {
       throw new ApiError("INVALID_REQUEST", "after: not a cursor this service returned as `next`", [{ field: "after", message: "not a cursor" }]);
     }
@@ -51,8 +53,9 @@ export const logRoutes = [
     summary: "Record what the retrain did with a snapshot (training, promoted, rejected, failed)",
     request: z.strictObject({ status: z.enum(SNAPSHOT_STATUSES) }), response: Snapshot,
     handler: async (c, body) => {
-      const slot = Number(c.req.param("cronSlot"));
-      const updated = Number.isSafeInteger(slot) ? await setSnapshotStatus(bindings(c).db, slot, body.status) : undefined;
+      const raw = c.req.param("cronSlot")!;
+      if (!/^\d{1,16}$/.test(raw)) throw new ApiError("INVALID_REQUEST", `cronSlot: must be an integer (epoch ms), got "${raw}"`, [{ field: "cronSlot", message: "must be an integer" }]);
+      const updated = await setSnapshotStatus(bindings(c).db, Number(raw), body.status);
       if (updated === undefined) throw new ApiError("NOT_FOUND", `cronSlot: no snapshot "${c.req.param("cronSlot")}"`);
       return c.json(updated);
     },
@@ -61,12 +64,12 @@ export const logRoutes = [
     method: "get", path: "/v1/logs/impressions", scope: "admin",
     summary: "Impressions logged in [from, to) (epoch ms), with their propensities; page with ?after=<next>",
     response: z.object({ rows: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() }),
-    handler: async (c) => c.json(await impressionPage(bindings(c).db, windowQuery(c))),
+    handler: async (c) => c.json(await impressionPage(bindings(c).db, windowQuery(c, ImpressionCursor))),
   }),
   defineRoute({
     method: "get", path: "/v1/logs/events", scope: "admin",
     summary: "Events received in [from, to) (epoch ms); page with ?after=<next>",
     response: z.object({ rows: z.array(z.record(z.string(), z.unknown())), next: z.string().nullable() }),
-    handler: async (c) => c.json(await eventPage(bindings(c).db, windowQuery(c))),
+    handler: async (c) => c.json(await eventPage(bindings(c).db, windowQuery(c, EventCursor))),
   }),
 ];

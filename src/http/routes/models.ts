@@ -14,14 +14,14 @@ const ModelSummary = z.object({
 });
 const ModelUpload = z.strictObject({
   manifest: z.looseObject({
-    version: z.string().regex(/^[\w.-]{1,64}$/, "must be 1..64 letters, digits, '.', '_' or '-'"),
+    version: z.string().regex(/^[A-Za-z0-9][\w.-]{0,63}$/, "must be 1..64 letters, digits, '.', '_' or '-', starting with a letter or digit"),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters"),
     precision: z.enum(["fp32", "int8"]),
     featureLayout: z.object({ version: z.string(), names: z.array(z.string()) }),
     inputs: z.object({ features: z.string() }),
     outputs: z.object({ score: z.string(), hidden: z.string() }),
     hiddenSize: z.number().int().min(1).max(1024),
-    metrics: z.record(z.string(), z.number()),
+    metrics: z.record(z.string().max(64), z.number()).refine((m) => Object.keys(m).length <= 200, "at most 200 metrics"),
   }),
   /** The .onnx bytes, base64. */
   bytes: z.string().min(1).max(700_000),
@@ -30,7 +30,7 @@ const ModelUpload = z.strictObject({
 /** Refuses (422) a model that would not serve: bytes vs sha256, feature layout, ORT load and a probe row. */
 async function checkServable(manifest: ModelManifest, bytes: Uint8Array): Promise<void> {
   const result = await loadModel(bytes, manifest);
-  if (!result.ok) throw new ApiError("UNPROCESSABLE", `model ${manifest.version} refused: ${result.reason}`);
+  if (!result.ok) throw new ApiError("UNPROCESSABLE", `manifest/bytes: model ${manifest.version} refused: ${result.reason}`);
 }
 
 const ModelsResponse = z.object({
