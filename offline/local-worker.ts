@@ -19,7 +19,8 @@ export interface LocalWorkerOptions {
   log?: (line: string) => void;
 }
 
-const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" };
+// X_LOCAL_OBSERVABILITY: wrangler's local tracing is on by default and slows every request (see scripts/start.sh).
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false", CI: "1", NO_COLOR: "1" };
 
 export async function isHealthy(url: string): Promise<{ items: number } | null> {
   try {

@@ -14,6 +14,9 @@ fi
 [ -f .dev.vars ] || { cp .dev.vars.example .dev.vars; echo "serendip: created .dev.vars from .dev.vars.example (local keys dev-serve-key, dev-admin-key)"; }
 
 export WRANGLER_SEND_METRICS=false
+# Wrangler's local request tracing is on by default: it more than doubles first-start ingest time and writes a
+# trace database of hundreds of MB into .wrangler/state. Serendip logs its own decisions.
+export X_LOCAL_OBSERVABILITY=false
 run npx wrangler d1 migrations apply serendip --local >/dev/null
 echo "serendip: local D1 migrated (state in .wrangler/state)"
 

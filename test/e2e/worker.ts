@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
 
 export async function startWorker(logFile: string): Promise<RunningWorker> {
   const persist = mkdtempSync(join(tmpdir(), "serendip-e2e-"));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false", NO_COLOR: "1" };
   execFileSync(process.execPath, [WRANGLER, "d1", "migrations", "apply", "serendip", "--local", "--persist-to", persist], { stdio: ["ignore", "pipe", "pipe"], env });
   const [port, inspectorPort] = [await freePort(), await freePort()];
   mkdirSync(join(logFile, ".."), { recursive: true });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -42,9 +42,14 @@ describe("HTML report", () => {
   });
 
   it("writeHtmlReport writes the file, creating its folder", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "serendip-report-")), "nested", "report.html");
-    writeHtmlReport(file, "t", [{ heading: "h", paragraphs: ["p"] }]);
-    expect(readFileSync(file, "utf8")).toMatch(/^<!doctype html>/);
+    const dir = mkdtempSync(join(tmpdir(), "serendip-report-"));
+    try {
+      const file = join(dir, "nested", "report.html");
+      writeHtmlReport(file, "t", [{ heading: "h", paragraphs: ["p"] }]);
+      expect(readFileSync(file, "utf8")).toMatch(/^<!doctype html>/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("formats cells", () => {
