@@ -14,8 +14,13 @@ export interface LocalWorker {
 
 export interface LocalWorkerOptions {
   port: number;
+  /** Local D1 and Durable Object state. */
   persistDir: string;
   vars?: Record<string, string>;
+  /** The project folder to run wrangler in (default: this one). */
+  cwd?: string;
+  /** Where wrangler's output goes (default: wrangler-dev.log in persistDir). */
+  logFile?: string;
   log?: (line: string) => void;
 }
 
@@ -36,16 +41,17 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const log = options.log ?? (() => {});
   if ((await isHealthy(url)) !== null) throw new Error(`something already answers on ${url}; pick another port`);
   log(`applying D1 migrations into ${options.persistDir}`);
-  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "serendip", "--local", "--persist-to", options.persistDir], { env: ENV, encoding: "utf8" });
+  const cwd = options.cwd ?? process.cwd();
+  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "serendip", "--local", "--persist-to", options.persistDir], { cwd, env: ENV, encoding: "utf8" });
   if (migrate.status !== 0) throw new Error(`wrangler d1 migrations apply failed (${migrate.status}):\n${migrate.stdout}\n${migrate.stderr}`);
 
-  const logFile = join(options.persistDir, "wrangler-dev.log");
+  const logFile = options.logFile ?? join(options.persistDir, "wrangler-dev.log");
   const out = openSync(logFile, "a");
   log(`starting wrangler dev on ${url} (log: ${logFile})`);
   const vars = Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   // detached: its own process group, so stop() ends wrangler and workerd together.
   const child = spawn("npx", ["wrangler", "dev", "--port", String(options.port), "--ip", "127.0.0.1", "--persist-to", options.persistDir, ...vars, "--show-interactive-dev-session=false"],
-    { env: ENV, detached: true, stdio: ["ignore", out, out] });
+    { cwd, env: ENV, detached: true, stdio: ["ignore", out, out] });
   closeSync(out);
   let exited = false;
   const exit = new Promise<void>((resolve) => child.once("exit", () => {

@@ -125,6 +125,7 @@ export async function rankForUser(deps: RankDeps, input: RankInput, variant: Var
     const fatigue = live.fatigue[item.itemId];
     return {
       ageMs: Math.max(0, now - item.createdAt), cold: item.collabVector === null, contentVector: projected.get(item.itemId) ?? null,
+      popularity: item.ratingCount,
       ...(fatigue === undefined ? {} : { fatigue }),
     };
   });
