@@ -20,6 +20,7 @@ import autocannon from "autocannon";
 import onnxProto from "onnx-proto";
 import { FEATURE_COUNT } from "../src/ranking/features.js";
 import { gaussian, seededRandom } from "../src/ranking/random.js";
+import { policyCosts } from "./bench-policies.js";
 import { startLocalWorker, type LocalWorker } from "./local-worker.js";
 import { onnxRunModel } from "./onnx-session.js";
 import { callService, type ServiceClient } from "./service-client.js";
@@ -267,16 +268,18 @@ async function main(): Promise<void> {
     const heapMB = workerdMemoryMB(worker.pid);
     const bundle = bundleSize();
     const retrain = retrainSeconds();
+    const policies = policyCosts();
 
     const results = {
       machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGB: round(totalmem() / 2 ** 30, 1), node: process.version, os: `${platform()} ${release()}`, mode: QUICK ? "quick" : "full", date: new Date().toISOString() },
       model: { flopsPerCandidate, flopsPerRank100: flopsPerCandidate * 100 },
-      scoring, rank, events, coldStartMs: round(coldStartMs, 1), heapMB, retrainSeconds: retrain, bundle,
+      scoring, rank, policies, events, coldStartMs: round(coldStartMs, 1), heapMB, retrainSeconds: retrain, bundle,
     };
     mkdirSync("bench", { recursive: true });
     writeFileSync(args.out!, JSON.stringify(results, null, 2) + "\n");
     console.table(scoring);
     console.table(rank);
+    console.table(policies);
     console.log({ events, coldStartMs: results.coldStartMs, heapMB, retrainSeconds: retrain, bundle, model: results.model });
     log(`wrote ${args.out}`);
   } finally {
