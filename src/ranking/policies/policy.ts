@@ -98,11 +98,6 @@ export interface Policy {
   select(input: PolicyInput): SlateEntry[];
 }
 
-/** Candidate indices by descending score; ties keep input order so the result is deterministic. */
-export function indicesByScore(scores: Float32Array): number[] {
-  return Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
-}
-
 /** Throws a RangeError naming the parameter unless `value` is a finite number inside [min, max]. */
 export function checkParameter(policy: string, name: string, value: number, min: number, max: number): number {
   if (!Number.isFinite(value) || value < min || value > max) {
