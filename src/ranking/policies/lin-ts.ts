@@ -11,7 +11,7 @@ export interface LinTsOptions {
 /** Linear Thompson sampling on the NeuralLinear model (neural-linear.ts): once per request
  *   w~ ~ N(w_hat, v^2 A^-1),   u_i = score_i + x_i . w~,
  * each slot taking the best free candidate. A slot whose item differs from the posterior-mean choice is
- * "explore:thompson". Without a hidden layer it ranks by score ("exploit:no-hidden"). */
+ * "explore:lin-ts". Without a hidden layer it ranks by score ("exploit:no-hidden"). */
 export class LinTsPolicy implements Policy {
   readonly name = "lin-ts";
   readonly scale: number;
@@ -22,7 +22,7 @@ export class LinTsPolicy implements Policy {
 
   plan(input: PolicyInput): SelectionPlan {
     const linear = neuralLinearRequest(input);
-    if (linear === null) return scoresOnlyPlan(input.scores, "explore:thompson");
+    if (linear === null) return scoresOnlyPlan(input.scores, "explore:lin-ts");
     const { posterior, contexts, exploit } = linear;
     const d = posterior.dimension;
     const { scores } = input;
@@ -36,7 +36,7 @@ export class LinTsPolicy implements Policy {
       }
       return drawn;
     };
-    return { exploit, utilities, rule: { kind: "argmax" }, exploitReason: "exploit", exploreReason: "explore:thompson" };
+    return { exploit, utilities, rule: { kind: "argmax" }, exploitReason: "exploit", exploreReason: "explore:lin-ts" };
   }
 
   select(input: PolicyInput): SlateEntry[] {
